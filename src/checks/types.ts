@@ -1,0 +1,30 @@
+import type { CheckResult, SampleResult } from '../results.js'
+
+/** One `assert:` entry of a case, as validated against its check's schema. */
+export interface Assertion {
+  type: string
+  [field: string]: unknown
+}
+
+/** What a check reports; the registry adds the `type`. */
+export type CheckOutcome = Omit<CheckResult, 'type'>
+
+/**
+ * A kind of check a suite may name under `assert:`. Each definition brings the JSON schema of its
+ * own fields, so the suite validator knows every check without a list kept elsewhere.
+ */
+export interface CheckDefinition {
+  type: string
+  /** One line for the README and error messages. */
+  summary: string
+  /** JSON-schema `properties` of the fields besides `type`. */
+  properties: Record<string, object>
+  required: string[]
+  /** Checks what a schema cannot (a regular expression compiles, …): returns the problem, if any. */
+  validate?(assertion: Assertion): string | undefined
+  /**
+   * Decides the check over all measured samples of a case. Samples that failed to complete are
+   * passed too; a check decides for itself whether their partial text counts.
+   */
+  evaluate(assertion: Assertion, samples: readonly SampleResult[]): CheckOutcome | Promise<CheckOutcome>
+}

@@ -1,0 +1,108 @@
+// The one results type: what replay measured, what the checks decided, and what ran. It is
+// written as JSON to `results-file`, rendered to Markdown, and turned into outputs.
+
+/** Where a figure came from: the server's own report, or the client's timing of the stream. */
+export type FigureSource = 'server' | 'client'
+
+export interface ServerFigures {
+  /** Decode rate, first token excluded (llama.cpp `timings.predicted_per_second`, LM Studio `stats.tokens_per_second`). */
+  tokensPerSecond?: number
+  /** Time to first token in ms (llama.cpp `timings.prompt_ms`, LM Studio `stats.time_to_first_token`). */
+  ttftMs?: number
+  promptTokensPerSecond?: number
+  predictedTokens?: number
+  promptTokens?: number
+  cachedTokens?: number
+}
+
+export interface ClientFigures {
+  /** Request sent to first content token, in ms. */
+  ttftMs: number | null
+  /** (completion tokens − 1) / (last token − first token): decode only, as the servers count it. */
+  tokensPerSecond: number | null
+  totalMs: number
+  contentChunks: number
+}
+
+export interface SampleResult {
+  /** 0-based repeat index within its case. */
+  index: number
+  text: string
+  finishReason: string | null
+  usage: { promptTokens: number; completionTokens: number } | null
+  /** The figure the gate uses: the server's when it reported one, else the client's. */
+  tokensPerSecond: number | null
+  tokensPerSecondSource: FigureSource | null
+  ttftMs: number | null
+  ttftSource: FigureSource | null
+  server: ServerFigures | null
+  client: ClientFigures
+  /** Set when the request failed; what was received before the failure stays in `text`. */
+  error?: string
+}
+
+export interface CheckResult {
+  type: string
+  passed: boolean
+  /** What was expected and what was seen. */
+  message: string
+  /** 0-based sample index the message is about, when it is about one sample. */
+  sample?: number
+  /** 1-based line in that sample's text the message points at. */
+  line?: number
+}
+
+export interface CaseResult {
+  id: string
+  passed: boolean
+  checks: CheckResult[]
+  samples: SampleResult[]
+  /** Median over the case's measured samples of the figure the gate uses. */
+  tokensPerSecond: number | null
+  ttftMs: number | null
+}
+
+export interface ServerReport {
+  backend: 'connect' | 'llama.cpp' | 'lmstudio'
+  /** What answers at the base URL, as detected (llama.cpp, LM Studio, or another OpenAI-compatible server). */
+  engine: 'llama.cpp' | 'lmstudio' | 'openai-compatible'
+  baseUrl: string
+  model: string
+  settings: Record<string, unknown>
+  build?: string
+  modelFile?: { path: string; sizeBytes: number; sha256: string }
+  flags?: string[]
+  /** Settings the backend could not apply, with the reason. Never silently dropped. */
+  notApplied?: { setting: string; reason: string }[]
+  /** Last lines of the server's log, kept when something failed. */
+  logTail?: string[]
+}
+
+export interface RunResults {
+  schemaVersion: 1
+  passed: boolean
+  /** One line saying why the gate passed or failed. */
+  reason: string
+  suite: { path: string; name?: string }
+  startedAt: string
+  finishedAt: string
+  server: ServerReport | null
+  cases: CaseResult[]
+  /** Median decode rate over all measured samples. */
+  tokensPerSecond: number | null
+  /** Which source the gate's speed figures came from ("server", "client" or "mixed"). */
+  speedSource: FigureSource | 'mixed' | null
+  /** Errors that stopped the run early; results measured before them stay in `cases`. */
+  errors: string[]
+  environment: {
+    modelgateVersion: string
+    node: string
+    platform: string
+    arch: string
+    runner?: string
+    repository?: string
+    sha?: string
+    ref?: string
+    runUrl?: string
+  }
+}
