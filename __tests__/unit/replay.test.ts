@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import net from 'node:net'
+import { createClient, replayCases, replaySample, type ReplayTarget } from '../../src/replay.js'
+import { connectToServer } from '../../src/server/connect.js'
+import { normaliseBaseUrl, probeServer } from '../../src/server/probe.js'
+import type { SuiteCase } from '../../src/suite.js'
+import { startFixtureServer, type FixtureServer } from '../support/fixture-server.js'
+
+/** A port nothing listens on: one the system just handed out and was closed again. */
+async function closedPort(): Promise<number> {
+  const probe = net.createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as net.AddressInfo
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
+
+const JAVA_ANSWER_START = '```java\npublic Result updateUserStatus(Long userId, Integer activeFlag, Integer systemDeleteFlag) {\n'
+
+const suiteCase = (overrides: Partial<SuiteCase> = {}): SuiteCase => ({
+  id: 'update-user-status',
+  messages: [
+    { role: 'system', content: 'You are a senior Java developer.' },
+    { role: 'user', content: 'Write updateUserStatus.' }
+  ],
+  repeat: 1,
+  temperature: 0,
+  seed: 42,
+  maxTokens: 256,
+  assertions: [],
+  line: 1,
+  ...overrides
+})
+
+let server: FixtureServer
+let target: ReplayTarget
+
+beforeAll(async () => {
+  server = await startFixtureServer()
+})
+afterAll(() => server.close())
+beforeEach(() => {
+  server.fault = 'none'
+  server.loadingAnswers = 0
+  server.chatRequests.length = 0
+  target = { baseUrl: `${server.url}/v1`, apiKey: '', model: 'good.gguf', engine: 'llama.cpp', requestTimeoutMs: 5000 }
+})
+
+describe('replaySample against real llama-server transcripts', () => {
+  it('keeps the text, finish reason, usage and both sets of figures', async () => {
+    const sample = await replaySample(createClient(target, 0), target, suiteCase(), 0)
+    expect(sample.error).toBeUndefined()
+    expect(sample.text.startsWith(JAVA_ANSWER_START)).toBe(true)
+    expect(sample.text.endsWith('    }\n}\n```\n')).toBe(true)
+    expect(sample.text).toContain('return Result.error(50003, "ActiveFlag and SystemDeleteFlag must be 0 or 1");')
+    expect(sample.finishReason).toBe('stop')
+    expect(sample.usage).toEqual({ promptTokens: 267, completionTokens: 21 })
+    // timings ride on the usage chunk: decode only, first token excluded.
+    expect(sample.server).toEqual({
+      tokensPerSecond: 5740.52812858783,
+      ttftMs: 2.167,
+      promptTokensPerSecond: 123211.81356714353,
+      predictedTokens: 21,
+      promptTokens: 267,
+      cachedTokens: 0
+    })
+    expect(sample.tokensPerSecond).toBe(5740.52812858783)
+    expect(sample.tokensPerSecondSource).toBe('server')
+    expect(sample.ttftSource).toBe('server')
+    // 20 content deltas; the 21st token counted in usage is the end of generation.
+    expect(sample.client.contentChunks).toBe(20)
+    expect(sample.client.ttftMs).toBeGreaterThan(0)
+    expect(sample.client.totalMs).toBeGreaterThanOrEqual(sample.client.ttftMs!)
+  })
+
+  it('asks for usage in the stream, the case sampling settings, and no prompt cache on llama.cpp', async () => {
+    await replaySample(createClient(target, 0), target, suiteCase({ topP: 0.9 }), 0)
+    expect(server.chatRequests[0]).toEqual({
+      model: 'good.gguf',
+      messages: [
+        { role: 'system', content: 'You are a senior Java developer.' },
+        { role: 'user', content: 'Write updateUserStatus.' }
+      ],
+      temperature: 0,
+      max_tokens: 256,
+      seed: 42,
+      top_p: 0.9,
+      stream: true,
+      stream_options: { include_usage: true },
+      cache_prompt: false
+    })
+  })
+
+  it('sends no llama.cpp-only field to other servers', async () => {
+    await replaySample(createClient(target, 0), { ...target, engine: 'lmstudio' }, suiteCase(), 0)
+    expect(server.chatRequests[0]).not.toHaveProperty('cache_prompt')
+  })
+
+  it('keeps what arrived before the server died mid-stream, and says so', async () => {
+    server.fault = 'die-mid-stream'
+    const sample = await replaySample(createClient(target, 0), target, suiteCase(), 0)
+    expect(sample.text.startsWith(JAVA_ANSWER_START)).toBe(true)
+    expect(sample.client.contentChunks).toBe(7)
+    expect(sample.error).toMatch(new RegExp(`^(lost the connection to|the stream from) ${target.baseUrl}`))
+    expect(sample.server).toBeNull()
+  })
+
+  it('gives up on a server that hangs, naming the URL', async () => {
+    server.fault = 'hang'
+    const sample = await replaySample(createClient({ ...target, requestTimeoutMs: 300 }, 0), { ...target, requestTimeoutMs: 300 }, suiteCase(), 0)
+    expect(sample.error).toBe(`no answer from ${target.baseUrl} within the request timeout (0.3 s)`)
+    expect(sample.text).toBe('')
+  })
+
+  it('cuts a stream that stalls after it started, keeping what arrived', async () => {
+    server.fault = 'stall-mid-stream'
+    const slow = { ...target, requestTimeoutMs: 1500 }
+    const sample = await replaySample(createClient(slow, 0), slow, suiteCase(), 0)
+    expect(sample.error).toBe(`no answer from ${target.baseUrl} within the request timeout (1.5 s)`)
+    expect(sample.text.startsWith(JAVA_ANSWER_START)).toBe(true)
+    expect(sample.client.totalMs).toBeGreaterThanOrEqual(1400)
+  })
+
+  it('reports garbage in the stream as a failed sample, not a crash', async () => {
+    server.fault = 'garbage'
+    const sample = await replaySample(createClient(target, 0), target, suiteCase(), 0)
+    expect(sample.error).toMatch(new RegExp(`^the stream from ${target.baseUrl} broke off: `))
+  })
+
+  it("passes on the server's own error message", async () => {
+    server.fault = 'bad-request'
+    const sample = await replaySample(createClient(target, 0), target, suiteCase(), 0)
+    expect(sample.error).toBe(`${target.baseUrl} answered HTTP 400: Expected 'messages' to be an array`)
+  })
+})
+
+describe('replayCases', () => {
+  it('warms up once, then takes every repeat of every case', async () => {
+    const { samples, abortedBy } = await replayCases(target, [suiteCase({ repeat: 2 }), suiteCase({ id: 'second' })])
+    expect(abortedBy).toBeUndefined()
+    expect(samples.get('update-user-status')!.map((s) => s.index)).toEqual([0, 1])
+    expect(samples.get('second')).toHaveLength(1)
+    expect(server.chatRequests).toHaveLength(4)
+    expect(server.chatRequests[0]!.max_tokens).toBe(16)
+  })
+
+  it('stops at a failed warm-up with the reason', async () => {
+    server.fault = 'bad-request'
+    const { samples, abortedBy } = await replayCases(target, [suiteCase()])
+    expect(abortedBy).toBe(`warm-up request failed: ${target.baseUrl} answered HTTP 400: Expected 'messages' to be an array`)
+    expect(samples.get('update-user-status')).toEqual([])
+  })
+})
+
+describe('probeServer and connect', () => {
+  it('adds /v1 to a bare server URL and keeps a given path', () => {
+    expect(normaliseBaseUrl('http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080/v1')
+    expect(normaliseBaseUrl('http://127.0.0.1:1234/v1/')).toBe('http://127.0.0.1:1234/v1')
+    expect(normaliseBaseUrl('https://gpu.internal/llm/v1')).toBe('https://gpu.internal/llm/v1')
+    expect(() => normaliseBaseUrl('localhost:8080')).toThrow("base-url 'localhost:8080' must be http:// or https://")
+    expect(() => normaliseBaseUrl('not a url')).toThrow("base-url 'not a url' is not a URL (expected e.g. http://127.0.0.1:8080/v1)")
+  })
+
+  it('recognises llama-server by its /props build, waiting while it loads', async () => {
+    server.loadingAnswers = 3
+    const info = await probeServer(`${server.url}/v1`, undefined, 10_000)
+    expect(info).toEqual({ engine: 'llama.cpp', build: 'b1-80fb11a', loadedModels: ['good.gguf'] })
+  })
+
+  it('names the URL and the time waited when the server stays loading', async () => {
+    server.loadingAnswers = 1000
+    await expect(probeServer(`${server.url}/v1`, undefined, 1200)).rejects.toThrow(
+      `the model server at ${server.url}/v1 was still loading after 1 s (503 from ${server.url}/v1/models)`
+    )
+  })
+
+  it('names the URL of a server that is not there', async () => {
+    const closed = await closedPort()
+    await expect(connectToServer({ backend: 'connect', baseUrl: `http://127.0.0.1:${closed}/v1`, settings: {}, extraArgs: [], readyTimeoutMs: 600, suiteDir: '.' })).rejects.toThrow(
+      `cannot reach the model server at http://127.0.0.1:${closed}/v1/models: ECONNREFUSED`
+    )
+  })
+
+  it('uses the one model the server serves, and reports what it found', async () => {
+    const session = await connectToServer({ backend: 'connect', baseUrl: server.url, settings: {}, extraArgs: [], readyTimeoutMs: 2000, suiteDir: '.' })
+    expect(session.model).toBe('good.gguf')
+    expect(session.report()).toEqual({ backend: 'connect', engine: 'llama.cpp', baseUrl: `${server.url}/v1`, model: 'good.gguf', settings: {}, build: 'b1-80fb11a' })
+  })
+
+  it('needs a base URL', async () => {
+    await expect(connectToServer({ backend: 'connect', settings: {}, extraArgs: [], readyTimeoutMs: 600, suiteDir: '.' })).rejects.toThrow(
+      "server 'connect' needs a base URL: set the input 'base-url' or server.base-url in the suite"
+    )
+  })
+})

@@ -1,0 +1,124 @@
+// Where a run's report goes: the sticky PR comment, the job summary, the results file and the
+// step outputs. A comment that cannot be posted is a warning; the other places still get the
+// report, so a result is never lost.
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import * as core from '@actions/core'
+import * as github from '@actions/github'
+import { Output } from './inputs.js'
+import { renderReport } from './report.js'
+import type { RunResults } from './results.js'
+import { formatFigure } from './stats.js'
+
+type Octokit = ReturnType<typeof github.getOctokit>
+
+/** The hidden marker a sticky comment is found by; the tag keeps matrix cells apart. */
+export function markerFor(tag: string): string {
+  const safe = tag.replace(/[^A-Za-z0-9._:/ -]/g, '_')
+  return `<!-- modelgate:sticky-comment tag="${safe}" -->`
+}
+
+export interface CommentTarget {
+  owner: string
+  repo: string
+  issueNumber: number
+}
+
+/** The login the token acts as, to touch only our own comments; undefined when it cannot tell. */
+async function viewerLogin(octokit: Octokit): Promise<string | undefined> {
+  try {
+    const result = await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }')
+    return result.viewer.login
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Creates the comment that carries `marker`, or updates it in place. Every page of comments is
+ * searched, so a long discussion never gets a second report.
+ */
+export async function upsertComment(octokit: Octokit, target: CommentTarget, marker: string, body: string): Promise<{ url: string; action: 'created' | 'updated' }> {
+  const params = { owner: target.owner, repo: target.repo, issue_number: target.issueNumber }
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...params, per_page: 100 })
+  const login = await viewerLogin(octokit)
+  const ours = comments.find((c) => c.body?.includes(marker) && (login === undefined || c.user?.login === login))
+  if (ours) {
+    const { data } = await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: ours.id, body })
+    return { url: data.html_url, action: 'updated' }
+  }
+  const { data } = await octokit.rest.issues.createComment({ ...params, body })
+  return { url: data.html_url, action: 'created' }
+}
+
+export function pullRequestOf(context: typeof github.context): CommentTarget | undefined {
+  const number = context.payload.pull_request?.number
+  if (typeof number !== 'number') return undefined
+  return { owner: context.repo.owner, repo: context.repo.repo, issueNumber: number }
+}
+
+function describeCommentError(error: unknown, target: CommentTarget): string {
+  const status = (error as { status?: number }).status
+  const message = (error as Error).message
+  const where = `${target.owner}/${target.repo}#${target.issueNumber}`
+  if (status === 403 || status === 404 || status === 401) {
+    return (
+      `cannot comment on ${where} with the given github-token (HTTP ${status}: ${message}). ` +
+      "Give the job 'permissions: pull-requests: write'; pull requests from forks get a read-only token. " +
+      'The job summary and the results file still hold the report.'
+    )
+  }
+  return `commenting on ${where} failed: ${message}. The job summary and the results file still hold the report.`
+}
+
+export async function writeResultsFile(file: string, results: RunResults): Promise<string> {
+  const absolute = path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), file)
+  await mkdir(path.dirname(absolute), { recursive: true })
+  await writeFile(absolute, `${JSON.stringify(results, null, 2)}\n`)
+  return absolute
+}
+
+export interface PublishOptions {
+  githubToken: string
+  comment: boolean
+  commentTag: string
+  resultsFile: string
+}
+
+/** Publishes everywhere it can; each place failing alone is a warning, never a lost result. */
+export async function publishResults(results: RunResults, options: PublishOptions): Promise<void> {
+  const resultsPath = await writeResultsFile(options.resultsFile, results)
+  core.info(`Results written to ${resultsPath}`)
+
+  core.setOutput(Output.Passed, String(results.passed))
+  core.setOutput(Output.CasesPassed, String(results.cases.filter((c) => c.passed).length))
+  core.setOutput(Output.CasesFailed, String(results.cases.filter((c) => !c.passed).length))
+  core.setOutput(Output.TokensPerSecond, results.tokensPerSecond === null ? '' : formatFigure(results.tokensPerSecond))
+  core.setOutput(Output.ResultsFile, resultsPath)
+
+  try {
+    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderReport(results, { maxLength: 1024 * 1024 - 1024 })).write()
+  } catch (error) {
+    core.warning(`could not write the job summary: ${(error as Error).message}`)
+  }
+
+  const target = pullRequestOf(github.context)
+  if (!options.comment) return
+  if (!target) {
+    core.info(`No pull request in this ${github.context.eventName} event; no comment posted.`)
+    return
+  }
+  if (!options.githubToken) {
+    core.warning('github-token is empty: no comment posted. The job summary and the results file hold the report.')
+    return
+  }
+  const marker = markerFor(options.commentTag)
+  try {
+    const octokit = github.getOctokit(options.githubToken)
+    const { url, action } = await upsertComment(octokit, target, marker, renderReport(results, { marker }))
+    core.info(`Comment ${action}: ${url}`)
+    core.setOutput(Output.CommentUrl, url)
+  } catch (error) {
+    core.warning(describeCommentError(error, target))
+  }
+}

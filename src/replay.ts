@@ -1,0 +1,216 @@
+// Replays the suite's cases against the server through the `openai` SDK, streamed, and times
+// each sample twice: as the server reports it and as the client saw the stream.
+import OpenAI from 'openai'
+import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions'
+import type { SampleResult, ServerFigures } from './results.js'
+import type { Engine } from './server/types.js'
+import type { SuiteCase } from './suite.js'
+
+export interface ReplayTarget {
+  baseUrl: string
+  apiKey: string
+  model: string
+  engine: Engine
+  /** Per-request limit in ms. */
+  requestTimeoutMs: number
+}
+
+/** llama.cpp's `timings`, on the last chunk before [DONE]. */
+interface LlamaTimings {
+  prompt_n?: number
+  prompt_ms?: number
+  prompt_per_second?: number
+  predicted_n?: number
+  predicted_ms?: number
+  predicted_per_second?: number
+  cache_n?: number
+}
+
+/** LM Studio's `stats` (seconds, not ms). */
+interface LmStudioStats {
+  tokens_per_second?: number
+  time_to_first_token?: number
+  generation_time?: number
+  stop_reason?: string
+}
+
+type ChunkWithFigures = ChatCompletionChunk & { timings?: LlamaTimings; stats?: LmStudioStats }
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+
+export function serverFiguresOf(timings: LlamaTimings | undefined, stats: LmStudioStats | undefined): ServerFigures | null {
+  if (timings) {
+    return {
+      ...(finite(timings.predicted_per_second) && (timings.predicted_n ?? 0) > 1 ? { tokensPerSecond: timings.predicted_per_second } : {}),
+      ...(finite(timings.prompt_ms) ? { ttftMs: timings.prompt_ms } : {}),
+      ...(finite(timings.prompt_per_second) ? { promptTokensPerSecond: timings.prompt_per_second } : {}),
+      ...(finite(timings.predicted_n) ? { predictedTokens: timings.predicted_n } : {}),
+      ...(finite(timings.prompt_n) ? { promptTokens: timings.prompt_n } : {}),
+      ...(finite(timings.cache_n) ? { cachedTokens: timings.cache_n } : {})
+    }
+  }
+  if (stats) {
+    return {
+      ...(finite(stats.tokens_per_second) ? { tokensPerSecond: stats.tokens_per_second } : {}),
+      ...(finite(stats.time_to_first_token) ? { ttftMs: stats.time_to_first_token * 1000 } : {})
+    }
+  }
+  return null
+}
+
+export function createClient(target: ReplayTarget, maxRetries: number): OpenAI {
+  return new OpenAI({
+    baseURL: target.baseUrl,
+    // The SDK insists on a key; local servers mostly take none.
+    apiKey: target.apiKey || 'not-needed',
+    maxRetries,
+    timeout: target.requestTimeoutMs
+  })
+}
+
+function requestOf(target: ReplayTarget, suiteCase: SuiteCase, maxTokens = suiteCase.maxTokens): ChatCompletionCreateParamsStreaming {
+  return {
+    model: target.model,
+    messages: suiteCase.messages,
+    temperature: suiteCase.temperature,
+    max_tokens: maxTokens,
+    ...(suiteCase.seed !== undefined ? { seed: suiteCase.seed } : {}),
+    ...(suiteCase.topP !== undefined ? { top_p: suiteCase.topP } : {}),
+    stream: true,
+    stream_options: { include_usage: true },
+    // Without this llama-server reuses the previous sample's prompt and its prompt speed is inflated.
+    ...(target.engine === 'llama.cpp' ? { cache_prompt: false } : {})
+  }
+}
+
+export function describeRequestError(error: unknown, baseUrl: string): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return `no answer from ${baseUrl} within the request timeout`
+  if (error instanceof OpenAI.APIConnectionError) {
+    return `lost the connection to ${baseUrl}: ${cause?.code ?? cause?.message ?? error.message}`
+  }
+  if (error instanceof OpenAI.APIError && error.status !== undefined) {
+    return `${baseUrl} answered HTTP ${error.status}: ${error.message.replace(/^\d+\s*/, '')}`
+  }
+  const message = (error as Error)?.message ?? String(error)
+  return `the stream from ${baseUrl} broke off: ${message}`
+}
+
+/** One measured request. Never throws: a failure is kept on the sample with what arrived before it. */
+export async function replaySample(client: OpenAI, target: ReplayTarget, suiteCase: SuiteCase, index: number): Promise<SampleResult> {
+  let text = ''
+  let finishReason: string | null = null
+  let usage: SampleResult['usage'] = null
+  let timings: LlamaTimings | undefined
+  let stats: LmStudioStats | undefined
+  let firstAt: number | null = null
+  let lastAt: number | null = null
+  let contentChunks = 0
+  let error: string | undefined
+  let deadline: NodeJS.Timeout | undefined
+  let cutOff = false
+  const timeoutMessage = `no answer from ${target.baseUrl} within the request timeout (${target.requestTimeoutMs / 1000} s)`
+  // Nothing aborts a request but the time limit, so a failure as it runs out is the timeout,
+  // whichever class the SDK made of the abort.
+  const sentAt = performance.now()
+  try {
+    const stream = await client.chat.completions.create(requestOf(target, suiteCase))
+    // The SDK's timeout ends once headers arrive; a stream that then stalls is cut here, so the
+    // request timeout bounds the whole sample.
+    const remaining = Math.max(0, target.requestTimeoutMs - (performance.now() - sentAt))
+    deadline = setTimeout(() => {
+      cutOff = true
+      stream.controller.abort()
+    }, remaining)
+    for await (const raw of stream) {
+      const chunk = raw as ChunkWithFigures
+      const now = performance.now()
+      const choice = chunk.choices?.[0]
+      const content = choice?.delta?.content
+      if (content) {
+        firstAt ??= now
+        lastAt = now
+        contentChunks++
+        text += content
+      }
+      if (choice?.finish_reason) finishReason = choice.finish_reason
+      if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens }
+      if (chunk.timings) timings = chunk.timings
+      if (chunk.stats) stats = chunk.stats
+    }
+  } catch (caught) {
+    const timedOut = cutOff || (caught instanceof OpenAI.APIConnectionError && performance.now() - sentAt >= target.requestTimeoutMs * 0.95)
+    error = timedOut ? timeoutMessage : describeRequestError(caught, target.baseUrl)
+  } finally {
+    clearTimeout(deadline)
+  }
+  // An aborted stream ends its iteration quietly.
+  if (cutOff) error = timeoutMessage
+  const totalMs = performance.now() - sentAt
+  const decodeTokens = usage?.completionTokens ?? timings?.predicted_n ?? contentChunks
+  const decodeMs = firstAt !== null && lastAt !== null ? lastAt - firstAt : 0
+  const clientFigures = {
+    ttftMs: firstAt !== null ? firstAt - sentAt : null,
+    // The first token is excluded, as the servers count decode speed.
+    tokensPerSecond: decodeTokens > 1 && decodeMs > 0 ? ((decodeTokens - 1) * 1000) / decodeMs : null,
+    totalMs,
+    contentChunks
+  }
+  const server = serverFiguresOf(timings, stats)
+  const serverRate = server?.tokensPerSecond
+  const serverTtft = server?.ttftMs
+  return {
+    index,
+    text,
+    finishReason,
+    usage,
+    tokensPerSecond: serverRate ?? clientFigures.tokensPerSecond,
+    tokensPerSecondSource: serverRate !== undefined ? 'server' : clientFigures.tokensPerSecond !== null ? 'client' : null,
+    // One rule for both figures: the server's own when it reports one, else the client's.
+    ttftMs: serverTtft ?? clientFigures.ttftMs,
+    ttftSource: serverTtft !== undefined ? 'server' : clientFigures.ttftMs !== null ? 'client' : null,
+    server,
+    client: clientFigures,
+    ...(error ? { error } : {})
+  }
+}
+
+/** A short request that loads caches and kernels before anything is measured; not counted. */
+export async function warmUp(client: OpenAI, target: ReplayTarget, suiteCase: SuiteCase): Promise<void> {
+  const stream = await client.chat.completions.create(requestOf(target, suiteCase, Math.min(16, suiteCase.maxTokens)))
+  for await (const _chunk of stream) {
+    // Drain: the stream must finish for the server to be idle before measuring.
+  }
+}
+
+export interface ReplayProgress {
+  onSample?(suiteCase: SuiteCase, sample: SampleResult): void
+}
+
+/**
+ * Replays every case × repeat one at a time (speed is measured, so samples must not share the
+ * server). Stops early when the server is gone: a connection failure makes every later sample
+ * fail the same way, and the samples already taken are kept.
+ */
+export async function replayCases(target: ReplayTarget, cases: readonly SuiteCase[], progress: ReplayProgress = {}): Promise<{ samples: Map<string, SampleResult[]>; abortedBy?: string }> {
+  const samples = new Map<string, SampleResult[]>(cases.map((c) => [c.id, []]))
+  const measuring = createClient(target, 0)
+  if (cases[0]) {
+    try {
+      await warmUp(createClient(target, 2), target, cases[0])
+    } catch (error) {
+      return { samples, abortedBy: `warm-up request failed: ${describeRequestError(error, target.baseUrl)}` }
+    }
+  }
+  for (const suiteCase of cases) {
+    for (let index = 0; index < suiteCase.repeat; index++) {
+      const sample = await replaySample(measuring, target, suiteCase, index)
+      samples.get(suiteCase.id)!.push(sample)
+      progress.onSample?.(suiteCase, sample)
+      if (sample.error?.startsWith('lost the connection')) {
+        return { samples, abortedBy: sample.error }
+      }
+    }
+  }
+  return { samples }
+}

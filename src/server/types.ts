@@ -1,0 +1,36 @@
+import type { Backend, ServerSettings } from '../suite.js'
+import type { ServerReport } from '../results.js'
+
+export type Engine = ServerReport['engine']
+
+/**
+ * A model server ready to answer: started by modelgate or connected to. Replay only needs the
+ * OpenAI-compatible base URL and the model id; the report needs what really ran.
+ */
+export interface ServerSession {
+  backend: Backend
+  engine: Engine
+  /** OpenAI-compatible base URL, ending in /v1. */
+  baseUrl: string
+  apiKey: string
+  /** The id to send as `model`. */
+  model: string
+  report(): ServerReport
+  /** Stops what this session started; a no-op for connect. Never throws. */
+  stop(): Promise<void>
+}
+
+export interface SessionOptions {
+  backend: Backend
+  baseUrl?: string
+  apiKey?: string
+  model?: string
+  settings: ServerSettings
+  extraArgs: string[]
+  /** How long to wait for the server to be ready, in ms. */
+  readyTimeoutMs: number
+  /** llama-server binary to start; else found on PATH. */
+  llamaServerPath?: string
+  /** Relative model paths in the suite are read from here. */
+  suiteDir: string
+}
