@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs'
 import { judgeCase, type Assertion } from './checks/index.js'
 import type { RunOptions } from './inputs.js'
 import { replayCases } from './replay.js'
-import type { CaseResult, FigureSource, RunResults, SampleResult } from './results.js'
+import type { CaseResult, FigureSource, RunResults, SampleResult, ServerReport } from './results.js'
 import { startSession } from './server/index.js'
-import type { ServerSession } from './server/types.js'
+import { ServerStartError, type ServerSession } from './server/types.js'
 import { median } from './stats.js'
 import { displayPathOf, loadSuite, type Suite, type SuiteCase } from './suite.js'
 
@@ -78,6 +78,7 @@ export async function runPipeline(options: RunOptions, hooks: PipelineHooks = {}
   let suite: Suite | undefined
   let session: ServerSession | undefined
   const cases: CaseResult[] = []
+  let failedStart: ServerReport | undefined
 
   try {
     suite = await loadSuite(absoluteSuite, displayPathOf(absoluteSuite, workspace))
@@ -92,7 +93,8 @@ export async function runPipeline(options: RunOptions, hooks: PipelineHooks = {}
       extraArgs: [...suite.server.extraArgs, ...options.extraArgs],
       readyTimeoutMs: options.serverTimeoutMs,
       llamaServerPath: options.llamaServerPath,
-      suiteDir: path.dirname(absoluteSuite)
+      modelBaseDir: options.model ? workspace : path.dirname(absoluteSuite),
+      suitePath: suite.path
     })
     hooks.onSessionStarted?.(session)
     hooks.log?.(`Replaying ${suite.cases.length} cases against ${session.model} at ${session.baseUrl}`)
@@ -113,6 +115,7 @@ export async function runPipeline(options: RunOptions, hooks: PipelineHooks = {}
     }
   } catch (error) {
     errors.push((error as Error).message)
+    if (error instanceof ServerStartError) failedStart = error.report
   } finally {
     if (session) await session.stop()
   }
@@ -125,7 +128,7 @@ export async function runPipeline(options: RunOptions, hooks: PipelineHooks = {}
     suite: { path: suite?.path ?? options.suitePath, ...(suite?.name ? { name: suite.name } : {}) },
     startedAt,
     finishedAt: new Date().toISOString(),
-    server: session?.report() ?? null,
+    server: session?.report() ?? failedStart ?? null,
     cases,
     tokensPerSecond: median(samples.map((s) => s.tokensPerSecond)),
     speedSource: speedSourceOf(samples),

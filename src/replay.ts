@@ -178,9 +178,8 @@ export async function replaySample(client: OpenAI, target: ReplayTarget, suiteCa
 /** A short request that loads caches and kernels before anything is measured; not counted. */
 export async function warmUp(client: OpenAI, target: ReplayTarget, suiteCase: SuiteCase): Promise<void> {
   const stream = await client.chat.completions.create(requestOf(target, suiteCase, Math.min(16, suiteCase.maxTokens)))
-  for await (const _chunk of stream) {
-    // Drain: the stream must finish for the server to be idle before measuring.
-  }
+  // Drained to the end: the server must be idle again before anything is measured.
+  for await (const chunk of stream) void chunk
 }
 
 export interface ReplayProgress {

@@ -151,7 +151,7 @@ export function renderVerdict(results: RunResults): string {
   const passed = results.cases.filter((c) => c.passed).length
   const icon = results.passed ? '✅' : '❌'
   const title = `### ${icon} modelgate ${results.passed ? 'passed' : 'failed'}${results.suite.name ? `: ${escapeMarkdown(results.suite.name)}` : ''}`
-  const count = `${passed} of ${results.cases.length} case${results.cases.length === 1 ? '' : 's'} passed`
+  const count = results.cases.length === 0 ? 'No case was run' : `${passed} of ${results.cases.length} case${results.cases.length === 1 ? '' : 's'} passed`
   return `${title}\n\n**${count}.** ${escapeMarkdown(results.reason)}`
 }
 

@@ -176,19 +176,19 @@ describe('probeServer and connect', () => {
 
   it('names the URL of a server that is not there', async () => {
     const closed = await closedPort()
-    await expect(connectToServer({ backend: 'connect', baseUrl: `http://127.0.0.1:${closed}/v1`, settings: {}, extraArgs: [], readyTimeoutMs: 600, suiteDir: '.' })).rejects.toThrow(
+    await expect(connectToServer({ backend: 'connect', baseUrl: `http://127.0.0.1:${closed}/v1`, settings: {}, extraArgs: [], readyTimeoutMs: 600, modelBaseDir: '.', suitePath: 'suite.yml' })).rejects.toThrow(
       `cannot reach the model server at http://127.0.0.1:${closed}/v1/models: ECONNREFUSED`
     )
   })
 
   it('uses the one model the server serves, and reports what it found', async () => {
-    const session = await connectToServer({ backend: 'connect', baseUrl: server.url, settings: {}, extraArgs: [], readyTimeoutMs: 2000, suiteDir: '.' })
+    const session = await connectToServer({ backend: 'connect', baseUrl: server.url, settings: {}, extraArgs: [], readyTimeoutMs: 2000, modelBaseDir: '.', suitePath: 'suite.yml' })
     expect(session.model).toBe('good.gguf')
     expect(session.report()).toEqual({ backend: 'connect', engine: 'llama.cpp', baseUrl: `${server.url}/v1`, model: 'good.gguf', settings: {}, build: 'b1-80fb11a' })
   })
 
   it('needs a base URL', async () => {
-    await expect(connectToServer({ backend: 'connect', settings: {}, extraArgs: [], readyTimeoutMs: 600, suiteDir: '.' })).rejects.toThrow(
+    await expect(connectToServer({ backend: 'connect', settings: {}, extraArgs: [], readyTimeoutMs: 600, modelBaseDir: '.', suitePath: 'suite.yml' })).rejects.toThrow(
       "server 'connect' needs a base URL: set the input 'base-url' or server.base-url in the suite"
     )
   })

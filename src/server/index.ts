@@ -1,4 +1,5 @@
 import { connectToServer } from './connect.js'
+import { startLlamaServer } from './llamacpp.js'
 import type { ServerSession, SessionOptions } from './types.js'
 
 export type { ServerSession, SessionOptions } from './types.js'
@@ -8,7 +9,7 @@ export async function startSession(options: SessionOptions): Promise<ServerSessi
     case 'connect':
       return connectToServer(options)
     case 'llama.cpp':
-      throw new Error("server 'llama.cpp' is not available yet; start llama-server yourself and use server 'connect'")
+      return startLlamaServer(options)
     case 'lmstudio':
       throw new Error("server 'lmstudio' is not available yet; start LM Studio's server yourself and use server 'connect'")
   }

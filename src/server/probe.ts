@@ -34,13 +34,11 @@ async function getJson(url: string, apiKey: string | undefined, timeoutMs: numbe
     signal: AbortSignal.timeout(timeoutMs)
   })
   const text = await response.text()
-  let body: unknown = undefined
   try {
-    body = JSON.parse(text)
+    return { status: response.status, body: JSON.parse(text) as unknown }
   } catch {
-    body = undefined
+    return { status: response.status, body: undefined }
   }
-  return { status: response.status, body }
 }
 
 function describeFetchError(url: string, error: unknown): string {
@@ -64,7 +62,7 @@ export async function probeServer(baseUrl: string, apiKey: string | undefined, t
       if (Date.now() >= deadline) throw new Error(`the model server at ${baseUrl} was still loading after ${Math.round(timeoutMs / 1000)} s (503 from ${modelsUrl})`)
     } catch (error) {
       if ((error as Error).message.startsWith('the model server')) throw error
-      if (Date.now() >= deadline) throw new Error(describeFetchError(modelsUrl, error))
+      if (Date.now() >= deadline) throw new Error(describeFetchError(modelsUrl, error), { cause: error })
     }
     await new Promise((resolve) => setTimeout(resolve, 500))
   }

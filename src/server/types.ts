@@ -31,6 +31,19 @@ export interface SessionOptions {
   readyTimeoutMs: number
   /** llama-server binary to start; else found on PATH. */
   llamaServerPath?: string
-  /** Relative model paths in the suite are read from here. */
-  suiteDir: string
+  /** A relative model path is read from here: the suite's folder, or the workspace for the input. */
+  modelBaseDir: string
+  /** The suite file as the user named it, for messages. */
+  suitePath: string
+}
+
+/** A server that failed to start still says what was tried and what it printed. */
+export class ServerStartError extends Error {
+  constructor(
+    message: string,
+    readonly report: ServerReport
+  ) {
+    super(message)
+    this.name = 'ServerStartError'
+  }
 }

@@ -1,0 +1,73 @@
+// Maps the suite's settings (LM Studio's names) to llama-server flags. Every given setting
+// becomes an explicit flag and `--fit off` is always passed: llama-server's fit step would
+// otherwise change unset values to fit VRAM, and the run would not be the one the suite names.
+import type { ServerSettings } from '../suite.js'
+
+export interface ModelFacts {
+  /** `general.architecture`, e.g. llama or deepseek2. */
+  architecture?: string
+  /** `<arch>.block_count`: the repeating layers LM Studio counts in "GPU offload N/N". */
+  blockCount?: number
+}
+
+export class SettingError extends Error {}
+
+export function loadModeOf(settings: ServerSettings): string | undefined {
+  const keep = settings['keep-model-in-memory']
+  const mmap = settings['try-mmap']
+  if (keep === undefined && mmap === undefined) return undefined
+  // LM Studio turns both on unless told otherwise.
+  const mlock = keep ?? true
+  const mapped = mmap ?? true
+  if (mapped && mlock) return 'mmap+mlock'
+  if (mapped) return 'mmap'
+  if (mlock) return 'mlock'
+  return 'none'
+}
+
+export function settingsToFlags(settings: ServerSettings, model: ModelFacts): string[] {
+  const flags: string[] = []
+  const add = (...args: (string | number)[]) => flags.push(...args.map(String))
+
+  if (settings['context-length'] !== undefined) add('-c', settings['context-length'])
+  const offload = settings['gpu-offload']
+  if (offload === 'max') add('-ngl', 'all')
+  else if (offload === 'off') add('-ngl', 0)
+  // LM Studio counts repeating layers; llama.cpp's count includes the output layer, so all of
+  // LM Studio's layers is llama.cpp's "all".
+  else if (typeof offload === 'number') add('-ngl', model.blockCount !== undefined && offload >= model.blockCount ? 'all' : offload)
+  if (settings['cpu-threads'] !== undefined) add('-t', settings['cpu-threads'])
+  if (settings['eval-batch-size'] !== undefined) add('-b', settings['eval-batch-size'])
+  const ropeBase = settings['rope-frequency-base']
+  if (typeof ropeBase === 'number') add('--rope-freq-base', ropeBase)
+  const ropeScale = settings['rope-frequency-scale']
+  if (typeof ropeScale === 'number') add('--rope-freq-scale', ropeScale)
+  if (settings['offload-kv-cache-to-gpu'] !== undefined) add(settings['offload-kv-cache-to-gpu'] ? '-kvo' : '-nkvo')
+  const loadMode = loadModeOf(settings)
+  if (loadMode) add('--load-mode', loadMode)
+  const seed = settings.seed
+  if (seed !== undefined) add('-s', seed === 'off' ? -1 : seed)
+  if (settings.experts !== undefined) {
+    if (!model.architecture) throw new SettingError('server.settings.experts needs the model architecture, and the GGUF has no general.architecture')
+    add('--override-kv', `${model.architecture}.expert_used_count=int:${settings.experts}`)
+  }
+  if (settings['force-expert-weights-on-cpu']) add('--cpu-moe')
+  const flash = settings['flash-attention']
+  if (flash !== undefined) add('-fa', flash === 'auto' ? 'auto' : flash ? 'on' : 'off')
+  const k = settings['k-cache-quantization']
+  const v = settings['v-cache-quantization']
+  if (k !== undefined) add('-ctk', k === 'off' ? 'f16' : k)
+  if (v !== undefined) {
+    if (v !== 'off' && v !== 'f16' && v !== 'f32' && v !== 'bf16' && flash === false) {
+      throw new SettingError(`server.settings.v-cache-quantization ${v} needs flash-attention (llama.cpp cannot quantise the V cache without it)`)
+    }
+    add('-ctv', v === 'off' ? 'f16' : v)
+  }
+  add('-fit', 'off')
+  return flags
+}
+
+/** The long or short option names in `flags` (values left out), to check against --help. */
+export function optionNames(flags: readonly string[]): string[] {
+  return flags.filter((f) => /^--?[a-zA-Z]/.test(f))
+}
