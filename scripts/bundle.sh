@@ -10,17 +10,13 @@ rm -rf dist
 "$ncc" build src/bin.ts -o dist/cli --source-map --quiet
 # The code-aware checks load tree-sitter grammars at run time; the action runs offline, so the
 # grammar files travel with the bundle.
-if [ -f src/checks/code/grammars.ts ]; then
-  mkdir -p dist/grammars
-  node --input-type=module -e "
-    import { readFileSync } from 'node:fs'
-    const src = readFileSync('src/checks/code/grammars.ts', 'utf8')
-    const files = [...src.matchAll(/'(tree-sitter[-\w]*\.wasm)'/g)].map((m) => m[1])
-    console.log([...new Set(files)].join('\n'))
-  " | while read -r file; do
-    if [ -f "node_modules/tree-sitter-wasms/out/$file" ]; then cp "node_modules/tree-sitter-wasms/out/$file" dist/grammars/
-    elif [ -f "node_modules/web-tree-sitter/$file" ]; then cp "node_modules/web-tree-sitter/$file" dist/grammars/
-    else echo "bundle: grammar $file not found" >&2; exit 1; fi
-  done
-fi
+mkdir -p dist/grammars
+node_modules/.bin/tsx -e "
+  import { GRAMMAR_FILES, RUNTIME_FILE } from './src/checks/code/grammars.ts'
+  console.log([RUNTIME_FILE, ...GRAMMAR_FILES].join('\\n'))
+" | while read -r file; do
+  if [ -f "node_modules/tree-sitter-wasms/out/$file" ]; then cp "node_modules/tree-sitter-wasms/out/$file" dist/grammars/
+  elif [ -f "node_modules/web-tree-sitter/$file" ]; then cp "node_modules/web-tree-sitter/$file" dist/grammars/
+  else echo "bundle: grammar file $file not found in node_modules" >&2; exit 1; fi
+done
 echo "dist/ rebuilt" >&2

@@ -1,7 +1,7 @@
 // Runs a bundled entry point the way the GitHub runner does: inputs as INPUT_* (defaults from
 // action.yml), the event payload in a file, and the command files for outputs, state and the
 // job summary. It runs under Node 24, as `runs.using: node24` does on GitHub.
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -30,6 +30,10 @@ export interface RunActionOptions {
   entry?: string
   env?: Record<string, string>
   timeoutMs?: number
+  /** Sees stdout as it arrives, to act in the middle of a run. */
+  onStdout?(text: string): void
+  /** Sees the child once started, e.g. to cancel it. */
+  onStart?(child: ChildProcess, files: { state: string }): void
 }
 
 export const GITHUB_TOKEN = 'ghs_fakeTokenForTests0123456789'
@@ -104,7 +108,11 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const child = spawn(node24(), [path.join(ROOT, options.entry ?? 'dist/index.js')], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+  options.onStart?.(child, files)
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString()
+    options.onStdout?.(stdout)
+  })
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve))

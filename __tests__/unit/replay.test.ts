@@ -1,19 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import net from 'node:net'
 import { createClient, replayCases, replaySample, type ReplayTarget } from '../../src/replay.js'
 import { connectToServer } from '../../src/server/connect.js'
 import { normaliseBaseUrl, probeServer } from '../../src/server/probe.js'
 import type { SuiteCase } from '../../src/suite.js'
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server.js'
-
-/** A port nothing listens on: one the system just handed out and was closed again. */
-async function closedPort(): Promise<number> {
-  const probe = net.createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as net.AddressInfo
-  await new Promise((resolve) => probe.close(resolve))
-  return port
-}
+import { closedPort } from '../support/ports.js'
 
 const JAVA_ANSWER_START = '```java\npublic Result updateUserStatus(Long userId, Integer activeFlag, Integer systemDeleteFlag) {\n'
 

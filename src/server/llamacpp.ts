@@ -63,6 +63,11 @@ async function checkBuildKnows(binary: string, flags: string[]): Promise<string>
   }
 }
 
+function valueOf(args: readonly string[], flag: string): string | undefined {
+  const at = args.lastIndexOf(flag)
+  return at >= 0 ? args[at + 1] : undefined
+}
+
 export async function freePort(): Promise<number> {
   const server = net.createServer()
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve))
@@ -172,9 +177,18 @@ export async function startLlamaServer(options: SessionOptions): Promise<ServerS
     if (error instanceof SettingError) throw new Error(`${options.suitePath}: ${error.message}`, { cause: error })
     throw error
   }
-  const port = await freePort()
+  // A port or host the user chose in extra-args is the one to talk to; else a free loopback port.
+  const userPort = valueOf(options.extraArgs, '--port')
+  const userHost = valueOf(options.extraArgs, '--host')
+  const port = userPort !== undefined ? Number(userPort) : await freePort()
+  const host = userHost ?? '127.0.0.1'
   const alias = path.basename(modelPath)
-  const flags = ['-m', modelPath, '--alias', alias, '--host', '127.0.0.1', '--port', String(port), '-np', '1', '--no-webui', ...settingFlags, ...options.extraArgs]
+  const flags = [
+    '-m', modelPath, '--alias', alias,
+    ...(userHost === undefined ? ['--host', host] : []),
+    ...(userPort === undefined ? ['--port', String(port)] : []),
+    '-np', '1', '--no-webui', ...settingFlags, ...options.extraArgs
+  ]
   const version = await checkBuildKnows(binary, flags)
   const hashing = sha256Of(modelPath)
   hashing.catch(() => undefined)
@@ -195,7 +209,7 @@ export async function startLlamaServer(options: SessionOptions): Promise<ServerS
     core.saveState(State.ServerLog, logPath)
   }
 
-  const origin = `http://127.0.0.1:${port}`
+  const origin = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
   let stopped = false
   const stop = async () => {
     if (stopped) return

@@ -1,0 +1,87 @@
+// The bundled action, run as the GitHub runner runs it (Node 24, INPUT_*, event file, command
+// files), starting a real llama-server on scripted models of the example suite.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { EXAMPLE_SUITE, writeExampleModels, type ExampleModels } from '../../scripts/example-models.js'
+import type { RunResults } from '../../src/results.js'
+import { startFakeGitHub, type FakeGitHub } from '../support/github-api.js'
+import { processesMentioning } from '../support/processes.js'
+import { pullRequestEvent, runAction, type ActionRun } from '../support/runner.js'
+
+let workspace: string
+let models: ExampleModels
+let github: FakeGitHub
+
+beforeAll(async () => {
+  workspace = await mkdtemp(path.join(os.tmpdir(), 'modelgate-ws-'))
+  models = await writeExampleModels(workspace)
+  // The example's settings are the GPU runner's; nine threads on this 2-core machine would only
+  // measure the oversubscription.
+  const suite = (await readFile(EXAMPLE_SUITE, 'utf8')).replace('cpu-threads: 9', 'cpu-threads: 2')
+  await writeFile(path.join(workspace, 'suite.yml'), suite)
+  github = await startFakeGitHub('acme', 'models', 7)
+}, 120_000)
+afterAll(() => github.close())
+
+async function gate(model: string, inputs: Record<string, string> = {}): Promise<ActionRun & { results: RunResults }> {
+  const run = await runAction({
+    workspace,
+    apiUrl: github.url,
+    event: pullRequestEvent(7),
+    inputs: { suite: 'suite.yml', server: 'llama.cpp', model, 'llama-server-path': process.env.LLAMA_SERVER!, 'comment-tag': 'cpu', ...inputs }
+  })
+  const results = JSON.parse(await readFile(path.join(workspace, 'modelgate-results.json'), 'utf8')) as RunResults
+  return { ...run, results }
+}
+
+function commentBodies(): string[] {
+  return github.comments.map((c) => c.body)
+}
+
+describe('server: llama.cpp, the example suite', () => {
+  it('passes the model that keeps the validations, and says so in one PR comment', async () => {
+    const run = await gate('good.gguf')
+    expect(run.stderr).toBe('')
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs).toMatchObject({ passed: 'true', 'cases-passed': '1', 'cases-failed': '0', 'results-file': path.join(workspace, 'modelgate-results.json') })
+    expect(Number(run.outputs['tokens-per-second'])).toBeGreaterThan(148.78)
+    expect(run.outputs['comment-url']).toBe(github.comments[0]!.html_url)
+    expect(commentBodies()).toHaveLength(1)
+    const body = commentBodies()[0]!
+    expect(body.startsWith('<!-- modelgate:sticky-comment tag="cpu" -->\n\n### ✅ modelgate passed: updateUserStatus keeps its validations\n\n**1 of 1 case passed.** All 1 case passed.')).toBe(true)
+    expect(body).toContain('| update-user-status | ✅ pass |')
+    expect(body).toContain('| Build | b1-80fb11a |')
+    expect(body).toMatch(/\| Model file \| .*good\.gguf \(\d+ bytes, sha256 [0-9a-f]{64}\) \|/)
+    expect(body).toContain('-c 8192 -ngl all -t 2 -b 512 -kvo --load-mode mmap+mlock -s -1 --override-kv llama.expert_used_count=int:6 -fa off -ctk f16 -ctv f16 -fit off')
+    expect(run.summary).toContain('### ✅ modelgate passed')
+    expect(run.results.cases[0]!.samples).toHaveLength(3)
+    expect(run.results.server).toMatchObject({ backend: 'llama.cpp', engine: 'llama.cpp', model: 'good.gguf', build: 'b1-80fb11a' })
+    expect(run.state['llama-server-pid']).toBe('')
+    expect(processesMentioning(workspace)).toEqual([])
+  }, 120_000)
+
+  it('fails the model that regressed like the hand run, updating the same comment', async () => {
+    const run = await gate('regressed.gguf')
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/^::error::Failed: update-user-status \(error-codes, validation\)$/m)
+    expect(run.outputs).toMatchObject({ passed: 'false', 'cases-passed': '0', 'cases-failed': '1' })
+    expect(commentBodies()).toHaveLength(1)
+    const body = commentBodies()[0]!
+    expect(body).toContain('### ❌ modelgate failed: updateUserStatus keeps its validations')
+    expect(body).toMatch(/50003 appears only inside catch \(line \d+\)/)
+    expect(run.results.passed).toBe(false)
+    expect(processesMentioning(workspace)).toEqual([])
+  }, 120_000)
+
+  it('fails a model too slow for the floor, with the rate it saw', async () => {
+    const run = await gate('slow.gguf', { 'min-tokens-per-second': '2500', 'comment-tag': 'slow' })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/^::error::Failed: update-user-status \(tokens-per-second\)$/m)
+    const slowComment = github.comments.find((c) => c.body.includes('tag="slow"'))!
+    expect(slowComment.body).toMatch(/`tokens-per-second`: median \d+(\.\d+)? tokens\/s \(server, 3 samples\) is below the floor of 2500 tokens\/s/)
+    expect(github.comments).toHaveLength(2)
+    expect(processesMentioning(workspace)).toEqual([])
+  }, 180_000)
+})

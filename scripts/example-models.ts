@@ -1,0 +1,32 @@
+// The example's models: scripted GGUF files whose greedy answer is a fixed text, so the demo and
+// the end-to-end tests run the real llama-server on a CPU and know what it will say.
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { SLOW_MODEL_OPTIONS, writeScriptedModel } from '../src/gguf/writer.js'
+
+export const EXAMPLE_DIR = fileURLToPath(new URL('../examples/user-status/', import.meta.url))
+export const EXAMPLE_SUITE = path.join(EXAMPLE_DIR, 'suite.yml')
+
+export interface ExampleModels {
+  /** Answers with the validations in place. */
+  good: string
+  /** Answers like the seed's hand run: no validation, 50003 inside the catch. */
+  regressed: string
+  /** The good answer from a model with much wider zero-weight layers: about ten times slower. */
+  slow: string
+}
+
+export async function exampleAnswer(name: 'good' | 'regressed'): Promise<string> {
+  return readFile(path.join(EXAMPLE_DIR, 'answers', `${name}.md`), 'utf8')
+}
+
+export async function writeExampleModels(dir: string): Promise<ExampleModels> {
+  const good = await exampleAnswer('good')
+  const regressed = await exampleAnswer('regressed')
+  const models = { good: path.join(dir, 'good.gguf'), regressed: path.join(dir, 'regressed.gguf'), slow: path.join(dir, 'slow.gguf') }
+  await writeScriptedModel(models.good, { script: good, name: 'user-status good' })
+  await writeScriptedModel(models.regressed, { script: regressed, name: 'user-status regressed' })
+  await writeScriptedModel(models.slow, { script: good, name: 'user-status slow', ...SLOW_MODEL_OPTIONS })
+  return models
+}
