@@ -135,7 +135,10 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   child.kill('SIGTERM')
-  const killed = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000))])
+  let timer: NodeJS.Timeout | undefined
+  const gaveUp = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 10_000)))
+  const killed = await Promise.race([exited.then(() => true), gaveUp])
+  clearTimeout(timer)
   if (!killed) {
     child.kill('SIGKILL')
     await exited
