@@ -4,19 +4,19 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { EXAMPLE_SUITE, writeExampleModels, type ExampleModels } from '../../scripts/example-models.js'
+import { EXAMPLE_SUITE, writeExampleModels } from '../../scripts/example-models.js'
 import type { RunResults } from '../../src/results.js'
 import { startFakeGitHub, type FakeGitHub } from '../support/github-api.js'
 import { processesMentioning } from '../support/processes.js'
 import { pullRequestEvent, runAction, type ActionRun } from '../support/runner.js'
 
 let workspace: string
-let models: ExampleModels
 let github: FakeGitHub
 
 beforeAll(async () => {
   workspace = await mkdtemp(path.join(os.tmpdir(), 'modelgate-ws-'))
-  models = await writeExampleModels(workspace)
+  // good.gguf, regressed.gguf and slow.gguf, named as the inputs below name them.
+  await writeExampleModels(workspace)
   // The example's settings are the GPU runner's; nine threads on this 2-core machine would only
   // measure the oversubscription.
   const suite = (await readFile(EXAMPLE_SUITE, 'utf8')).replace('cpu-threads: 9', 'cpu-threads: 2')
