@@ -14,7 +14,8 @@ type Octokit = ReturnType<typeof github.getOctokit>
 
 /** The hidden marker a sticky comment is found by; the tag keeps matrix cells apart. */
 export function markerFor(tag: string): string {
-  const safe = tag.replace(/[^A-Za-z0-9._:/ -]/g, '_')
+  // No '>' and no '--': the tag can neither end the HTML comment nor make it invalid.
+  const safe = tag.replace(/[^A-Za-z0-9._:/ -]/g, '_').replace(/-{2,}/g, '-')
   return `<!-- modelgate:sticky-comment tag="${safe}" -->`
 }
 
