@@ -8,15 +8,18 @@ rm -rf dist
 "$ncc" build src/index.ts -o dist --source-map --license licenses.txt --quiet
 "$ncc" build src/post-entry.ts -o dist/post --source-map --quiet
 "$ncc" build src/bin.ts -o dist/cli --source-map --quiet
-# The code-aware checks load tree-sitter grammars at run time; the action runs offline, so the
-# grammar files travel with the bundle.
+# The code-aware checks load tree-sitter and its grammars at run time (ncc cannot bundle
+# web-tree-sitter); the action runs offline, so these files travel with the bundle.
 mkdir -p dist/grammars
 node_modules/.bin/tsx -e "
-  import { GRAMMAR_FILES, RUNTIME_FILE } from './src/checks/code/grammars.ts'
-  console.log([RUNTIME_FILE, ...GRAMMAR_FILES].join('\\n'))
+  import { SHIPPED_FILES } from './src/checks/code/grammars.ts'
+  console.log(SHIPPED_FILES.join('\\n'))
 " | while read -r file; do
   if [ -f "node_modules/tree-sitter-wasms/out/$file" ]; then cp "node_modules/tree-sitter-wasms/out/$file" dist/grammars/
   elif [ -f "node_modules/web-tree-sitter/$file" ]; then cp "node_modules/web-tree-sitter/$file" dist/grammars/
   else echo "bundle: grammar file $file not found in node_modules" >&2; exit 1; fi
 done
+# Their licences go with them: ncc's licenses.txt lists only what it bundled.
+cp node_modules/web-tree-sitter/LICENSE dist/grammars/LICENSE.web-tree-sitter
+cp node_modules/tree-sitter-wasms/LICENSE dist/grammars/LICENSE.tree-sitter-wasms
 echo "dist/ rebuilt" >&2

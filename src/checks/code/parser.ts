@@ -1,0 +1,77 @@
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import type * as TreeSitter from 'web-tree-sitter'
+import { locateGrammars, type GrammarLocation } from './grammars.js'
+import { LANGUAGES, type LanguageId } from './languages.js'
+
+interface Runtime {
+  treeSitter: typeof TreeSitter
+  location: GrammarLocation
+  parser: TreeSitter.Parser
+}
+
+// The runtime starts once per process and each grammar compiles once, on first use: a suite
+// that only checks Java never pays for the Kotlin grammar.
+let runtime: Promise<Runtime> | undefined
+const grammars = new Map<LanguageId, Promise<TreeSitter.Language>>()
+
+/**
+ * Loads web-tree-sitter from where the grammars are, unbundled. ncc breaks both of its builds:
+ * the ESM one's `await import("module")` loses createRequire, and the CommonJS one reads
+ * __dirname, which an ESM bundle lacks. Loaded as published, it works (and ncc leaves
+ * createRequire alone).
+ */
+function loadTreeSitter(location: GrammarLocation): typeof TreeSitter {
+  return createRequire(import.meta.url)(location.runtimeScript) as typeof TreeSitter
+}
+
+function startRuntime(): Promise<Runtime> {
+  runtime ??= (async () => {
+    const location = locateGrammars()
+    const treeSitter = loadTreeSitter(location)
+    await treeSitter.Parser.init({ locateFile: () => location.runtimeFile })
+    return { treeSitter, location, parser: new treeSitter.Parser() }
+  })().catch((error: unknown) => {
+    runtime = undefined
+    throw new Error(`cannot start tree-sitter: ${(error as Error).message}`, { cause: error })
+  })
+  return runtime
+}
+
+function loadGrammar(id: LanguageId): Promise<TreeSitter.Language> {
+  let grammar = grammars.get(id)
+  if (!grammar) {
+    grammar = startRuntime().then(({ treeSitter, location }) =>
+      treeSitter.Language.load(join(location.grammarDir, LANGUAGES[id].grammarFile)).catch((error: unknown) => {
+        grammars.delete(id)
+        throw new Error(`cannot load the ${LANGUAGES[id].label} grammar from ${location.grammarDir}: ${(error as Error).message}`, {
+          cause: error
+        })
+      })
+    )
+    grammars.set(id, grammar)
+  }
+  return grammar
+}
+
+/** Parses source once its languages are loaded; parsing itself is synchronous. */
+export interface SourceParser {
+  parse(source: string, language: LanguageId): TreeSitter.Tree
+}
+
+/** Loads the grammars of `languages` (cached across calls) and returns a parser for them. */
+export async function loadParser(languages: Iterable<LanguageId>): Promise<SourceParser> {
+  const { parser } = await startRuntime()
+  const loaded = new Map<LanguageId, TreeSitter.Language>()
+  for (const id of new Set(languages)) loaded.set(id, await loadGrammar(id))
+  return {
+    parse(source, language) {
+      const grammar = loaded.get(language)
+      if (!grammar) throw new Error(`the ${LANGUAGES[language].label} grammar was not loaded`)
+      parser.setLanguage(grammar)
+      const tree = parser.parse(source)
+      if (!tree) throw new Error(`tree-sitter returned no tree for ${LANGUAGES[language].label}`)
+      return tree
+    }
+  }
+}
