@@ -96,7 +96,10 @@ function renderCaseDetails(c: CaseResult, budget: OutputBudget): string {
     for (const sample of c.samples) {
       lines.push('', '<details>', `<summary>${sampleSummary(c, sample)}</summary>`, '')
       if (sample.error) lines.push(`⚠️ ${escapeMarkdown(sample.error)}`, '')
-      lines.push(sample.text ? renderOutput(sample.text, budget) : '_No output._', '', '</details>')
+      // At temperature 0 repeats usually say the same: show the text once.
+      const same = c.samples.find((earlier) => earlier.index < sample.index && earlier.text === sample.text && sample.text)
+      const output = same ? `_Same output as sample ${same.index + 1}._` : sample.text ? renderOutput(sample.text, budget) : '_No output._'
+      lines.push(output, '', '</details>')
     }
   }
   return lines.join('\n')

@@ -1,6 +1,7 @@
 // The bundled action, run as the GitHub runner runs it (Node 24, INPUT_*, event file, command
 // files), starting a real llama-server on scripted models of the example suite.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -8,7 +9,7 @@ import { EXAMPLE_SUITE, writeExampleModels } from '../../scripts/example-models.
 import type { RunResults } from '../../src/results.js'
 import { startFakeGitHub, type FakeGitHub } from '../support/github-api.js'
 import { processesMentioning } from '../support/processes.js'
-import { pullRequestEvent, runAction, type ActionRun } from '../support/runner.js'
+import { parseCommandFile, pullRequestEvent, runAction, type ActionRun } from '../support/runner.js'
 
 let workspace: string
 let github: FakeGitHub
@@ -84,4 +85,39 @@ describe('server: llama.cpp, the example suite', () => {
     expect(github.comments).toHaveLength(2)
     expect(processesMentioning(workspace)).toEqual([])
   }, 180_000)
+
+  it('stops llama-server in the post step when the main step is killed mid-run', async () => {
+    await writeFile(path.join(workspace, 'long.yml'), 'cases:\n  - id: long\n    prompt: go\n    repeat: 100\n')
+    let killed = false
+    const main = await runAction({
+      workspace,
+      inputs: { suite: 'long.yml', server: 'llama.cpp', model: 'slow.gguf', 'llama-server-path': process.env.LLAMA_SERVER!, comment: 'false' },
+      onStart: (child, files) => {
+        const watch = setInterval(() => {
+          // As a cancelled job: the main step dies once its llama-server is up and recorded.
+          const pid = parseCommandFile(readFileSync(files.state, 'utf8'))['llama-server-pid']
+          if (!killed && pid && processesMentioning(path.join(workspace, 'slow.gguf')).length > 0) {
+            killed = true
+            child.kill('SIGKILL')
+            clearInterval(watch)
+          }
+        }, 50)
+        child.on('exit', () => clearInterval(watch))
+      }
+    })
+    expect(main.exitCode).toBeNull()
+    const pid = Number(main.state['llama-server-pid'])
+    expect(processesMentioning(path.join(workspace, 'slow.gguf')).map((p) => p.pid)).toEqual([pid])
+
+    const post = await runAction({ workspace, entry: 'dist/post/index.js', inputs: {}, state: main.state })
+    expect(post.exitCode).toBe(0)
+    expect(post.stdout).toContain(`Stopped llama-server (pid ${pid})`)
+    expect(processesMentioning(path.join(workspace, 'slow.gguf'))).toEqual([])
+  }, 120_000)
+
+  it('leaves alone a pid that is no longer llama-server', async () => {
+    const post = await runAction({ workspace, entry: 'dist/post/index.js', inputs: {}, state: { 'llama-server-pid': String(process.pid) } })
+    expect(post.exitCode).toBe(0)
+    expect(post.stdout).not.toContain('Stopped')
+  }, 60_000)
 })

@@ -79,3 +79,12 @@ describe('renderReport', () => {
     expect(body).toMatch(/_\d+ more cases are left out to fit the comment; the results file has them all\._/)
   })
 })
+
+describe('repeats', () => {
+  it('shows an output said again by a later repeat once', () => {
+    const body = renderReport(runResults([caseResult('c', repeats(sample('same text'), sample('same text'), sample('other text')))]))
+    expect(body.match(/same text/g)).toHaveLength(1)
+    expect(body).toContain('_Same output as sample 1._')
+    expect(body).toContain('```\nother text\n```')
+  })
+})
