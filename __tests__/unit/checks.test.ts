@@ -12,8 +12,8 @@ describe('text checks', () => {
     [{ type: 'contains', value: '50003' }, false, 'expected the output to contain "50003"; it does not'],
     [{ type: 'not-contains', value: 'catch' }, true, 'does not contain "catch"'],
     [{ type: 'not-contains', value: 'Result.error' }, false, 'expected the output not to contain "Result.error"; found at line 4'],
-    [{ type: 'regex', value: 'error\\(5000[12]' }, true, 'matches /error\\(5000[12]/ at line 4'],
-    [{ type: 'regex', value: 'USERID', flags: 'i' }, true, 'matches /USERID/ at line 3'],
+    [{ type: 'regex', value: 'error\\(5000[12]' }, true, 'matches /error\\(5000[12]/ (line 4)'],
+    [{ type: 'regex', value: 'USERID', flags: 'i' }, true, 'matches /USERID/ (line 3)'],
     [{ type: 'regex', value: 'throw new' }, false, 'expected the output to match /throw new/; it does not'],
     [{ type: 'not-regex', value: 'return Result\\.error\\(\\d+' }, false, 'expected the output not to match /return Result\\.error\\(\\d+/; matched "return Result.error(50001" at line 4'],
     [{ type: 'not-regex', value: 'System\\.out' }, true, 'does not match /System\\.out/']

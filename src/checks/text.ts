@@ -51,70 +51,50 @@ function validatePattern(assertion: Assertion): string | undefined {
 const valueField = { value: { type: 'string', minLength: 1 } }
 const patternFields = { ...valueField, flags: { type: 'string', pattern: '^[imsu]*$' } }
 
-export const contains: CheckDefinition = {
-  type: 'contains',
-  summary: 'every sample contains `value`',
-  properties: valueField,
-  required: ['value'],
-  evaluate: (assertion, samples) =>
-    everySample(samples, ({ text }) => {
-      const needle = String(assertion.value)
-      const at = text.indexOf(needle)
-      return at >= 0
-        ? { passed: true, message: `contains ${quote(needle)} (line ${lineAt(text, at)})`, line: lineAt(text, at) }
-        : { passed: false, message: `expected the output to contain ${quote(needle)}; it does not` }
-    })
+/** Where the text or pattern first occurs in a sample, with what matched. */
+type Finder = (assertion: Assertion, text: string) => { index: number; matched: string } | null
+
+const findText: Finder = (assertion, text) => {
+  const index = text.indexOf(String(assertion.value))
+  return index < 0 ? null : { index, matched: String(assertion.value) }
 }
 
-export const notContains: CheckDefinition = {
-  type: 'not-contains',
-  summary: 'no sample contains `value`',
-  properties: valueField,
-  required: ['value'],
-  evaluate: (assertion, samples) =>
-    everySample(samples, ({ text }) => {
-      const needle = String(assertion.value)
-      const at = text.indexOf(needle)
-      return at < 0
-        ? { passed: true, message: `does not contain ${quote(needle)}` }
-        : {
-            passed: false,
-            message: `expected the output not to contain ${quote(needle)}; found at line ${lineAt(text, at)}`,
-            line: lineAt(text, at)
-          }
-    })
+const findPattern: Finder = (assertion, text) => {
+  const match = compilePattern(assertion).exec(text)
+  return match ? { index: match.index, matched: match[0] } : null
 }
 
-export const regex: CheckDefinition = {
-  type: 'regex',
-  summary: 'every sample matches the regular expression `value` (optional `flags`)',
-  properties: patternFields,
-  required: ['value'],
-  validate: validatePattern,
-  evaluate: (assertion, samples) =>
-    everySample(samples, ({ text }) => {
-      const match = compilePattern(assertion).exec(text)
-      return match
-        ? { passed: true, message: `matches /${String(assertion.value)}/ at line ${lineAt(text, match.index)}`, line: lineAt(text, match.index) }
-        : { passed: false, message: `expected the output to match /${String(assertion.value)}/; it does not` }
-    })
+/**
+ * One check that wants its text or pattern present in every sample (`wanted`), or absent from
+ * every sample; what it says names the needle as the user wrote it.
+ */
+function presenceCheck(type: string, summary: string, find: Finder, wanted: boolean): CheckDefinition {
+  const isPattern = find === findPattern
+  const needle = (a: Assertion) => (isPattern ? `/${String(a.value)}/` : quote(String(a.value)))
+  return {
+    type,
+    summary,
+    properties: isPattern ? patternFields : valueField,
+    required: ['value'],
+    ...(isPattern ? { validate: validatePattern } : {}),
+    evaluate: (assertion, samples) =>
+      everySample(samples, ({ text }) => {
+        const found = find(assertion, text)
+        const verb = isPattern ? 'match' : 'contain'
+        if (found === null) {
+          return wanted
+            ? { passed: false, message: `expected the output to ${verb} ${needle(assertion)}; it does not` }
+            : { passed: true, message: `does not ${verb} ${needle(assertion)}` }
+        }
+        const line = lineAt(text, found.index)
+        if (wanted) return { passed: true, message: `${verb}${isPattern ? 'es' : 's'} ${needle(assertion)} (line ${line})`, line }
+        const what = isPattern ? `matched ${quote(found.matched, 40)} at line ${line}` : `found at line ${line}`
+        return { passed: false, message: `expected the output not to ${verb} ${needle(assertion)}; ${what}`, line }
+      })
+  }
 }
 
-export const notRegex: CheckDefinition = {
-  type: 'not-regex',
-  summary: 'no sample matches the regular expression `value` (optional `flags`)',
-  properties: patternFields,
-  required: ['value'],
-  validate: validatePattern,
-  evaluate: (assertion, samples) =>
-    everySample(samples, ({ text }) => {
-      const match = compilePattern(assertion).exec(text)
-      return match
-        ? {
-            passed: false,
-            message: `expected the output not to match /${String(assertion.value)}/; matched ${quote(match[0], 40)} at line ${lineAt(text, match.index)}`,
-            line: lineAt(text, match.index)
-          }
-        : { passed: true, message: `does not match /${String(assertion.value)}/` }
-    })
-}
+export const contains = presenceCheck('contains', 'every sample contains `value`', findText, true)
+export const notContains = presenceCheck('not-contains', 'no sample contains `value`', findText, false)
+export const regex = presenceCheck('regex', 'every sample matches the regular expression `value` (optional `flags`)', findPattern, true)
+export const notRegex = presenceCheck('not-regex', 'no sample matches the regular expression `value` (optional `flags`)', findPattern, false)
