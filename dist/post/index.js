@@ -40185,66 +40185,47 @@ function validatePattern(assertion) {
 }
 const valueField = { value: { type: 'string', minLength: 1 } };
 const patternFields = { ...valueField, flags: { type: 'string', pattern: '^[imsu]*$' } };
-const contains = {
-    type: 'contains',
-    summary: 'every sample contains `value`',
-    properties: valueField,
-    required: ['value'],
-    evaluate: (assertion, samples) => everySample(samples, ({ text }) => {
-        const needle = String(assertion.value);
-        const at = text.indexOf(needle);
-        return at >= 0
-            ? { passed: true, message: `contains ${quote(needle)} (line ${lineAt(text, at)})`, line: lineAt(text, at) }
-            : { passed: false, message: `expected the output to contain ${quote(needle)}; it does not` };
-    })
+const findText = (assertion, text) => {
+    const index = text.indexOf(String(assertion.value));
+    return index < 0 ? null : { index, matched: String(assertion.value) };
 };
-const notContains = {
-    type: 'not-contains',
-    summary: 'no sample contains `value`',
-    properties: valueField,
-    required: ['value'],
-    evaluate: (assertion, samples) => everySample(samples, ({ text }) => {
-        const needle = String(assertion.value);
-        const at = text.indexOf(needle);
-        return at < 0
-            ? { passed: true, message: `does not contain ${quote(needle)}` }
-            : {
-                passed: false,
-                message: `expected the output not to contain ${quote(needle)}; found at line ${lineAt(text, at)}`,
-                line: lineAt(text, at)
-            };
-    })
+const findPattern = (assertion, text) => {
+    const match = compilePattern(assertion).exec(text);
+    return match ? { index: match.index, matched: match[0] } : null;
 };
-const regex = {
-    type: 'regex',
-    summary: 'every sample matches the regular expression `value` (optional `flags`)',
-    properties: patternFields,
-    required: ['value'],
-    validate: validatePattern,
-    evaluate: (assertion, samples) => everySample(samples, ({ text }) => {
-        const match = compilePattern(assertion).exec(text);
-        return match
-            ? { passed: true, message: `matches /${String(assertion.value)}/ at line ${lineAt(text, match.index)}`, line: lineAt(text, match.index) }
-            : { passed: false, message: `expected the output to match /${String(assertion.value)}/; it does not` };
-    })
-};
-const notRegex = {
-    type: 'not-regex',
-    summary: 'no sample matches the regular expression `value` (optional `flags`)',
-    properties: patternFields,
-    required: ['value'],
-    validate: validatePattern,
-    evaluate: (assertion, samples) => everySample(samples, ({ text }) => {
-        const match = compilePattern(assertion).exec(text);
-        return match
-            ? {
-                passed: false,
-                message: `expected the output not to match /${String(assertion.value)}/; matched ${quote(match[0], 40)} at line ${lineAt(text, match.index)}`,
-                line: lineAt(text, match.index)
+/**
+ * One check that wants its text or pattern present in every sample (`wanted`), or absent from
+ * every sample; what it says names the needle as the user wrote it.
+ */
+function presenceCheck(type, summary, find, wanted) {
+    const isPattern = find === findPattern;
+    const needle = (a) => (isPattern ? `/${String(a.value)}/` : quote(String(a.value)));
+    return {
+        type,
+        summary,
+        properties: isPattern ? patternFields : valueField,
+        required: ['value'],
+        ...(isPattern ? { validate: validatePattern } : {}),
+        evaluate: (assertion, samples) => everySample(samples, ({ text }) => {
+            const found = find(assertion, text);
+            const verb = isPattern ? 'match' : 'contain';
+            if (found === null) {
+                return wanted
+                    ? { passed: false, message: `expected the output to ${verb} ${needle(assertion)}; it does not` }
+                    : { passed: true, message: `does not ${verb} ${needle(assertion)}` };
             }
-            : { passed: true, message: `does not match /${String(assertion.value)}/` };
-    })
-};
+            const line = lineAt(text, found.index);
+            if (wanted)
+                return { passed: true, message: `${verb}${isPattern ? 'es' : 's'} ${needle(assertion)} (line ${line})`, line };
+            const what = isPattern ? `matched ${quote(found.matched, 40)} at line ${line}` : `found at line ${line}`;
+            return { passed: false, message: `expected the output not to ${verb} ${needle(assertion)}; ${what}`, line };
+        })
+    };
+}
+const contains = presenceCheck('contains', 'every sample contains `value`', findText, true);
+const notContains = presenceCheck('not-contains', 'no sample contains `value`', findText, false);
+const regex = presenceCheck('regex', 'every sample matches the regular expression `value` (optional `flags`)', findPattern, true);
+const notRegex = presenceCheck('not-regex', 'no sample matches the regular expression `value` (optional `flags`)', findPattern, false);
 
 ;// CONCATENATED MODULE: ./src/checks/code/languages.ts
 const LANGUAGES = {
@@ -41547,53 +41528,54 @@ function formatFigure(value) {
 
 ;// CONCATENATED MODULE: ./src/checks/speed.ts
 
-function sourcesOf(samples, pick) {
-    const sources = new Set(samples.map(pick).filter((s) => s !== null));
-    return sources.size === 0 ? 'none' : [...sources].sort().join('+');
-}
-function measuredCount(n) {
-    return `${n} sample${n === 1 ? '' : 's'}`;
-}
 /**
- * The decode-rate floor. It is decided on the median over the case's samples, so one sample
- * slowed by a noisy neighbour on the runner does not fail the gate on its own.
+ * A bound on the median over the case's samples, so one sample slowed by a noisy neighbour on
+ * the runner does not fail the gate on its own.
  */
-const tokensPerSecond = {
+function medianBoundCheck(spec) {
+    const floor = spec.bound === 'min';
+    return {
+        type: spec.type,
+        summary: spec.summary,
+        properties: { [spec.bound]: { type: 'number', exclusiveMinimum: 0 } },
+        required: [spec.bound],
+        evaluate: (assertion, samples) => {
+            const limit = Number(assertion[spec.bound]);
+            const limitText = `${floor ? 'floor' : 'ceiling'} ${formatFigure(limit)} ${spec.unit}`;
+            const measured = samples.filter((s) => spec.value(s) !== null);
+            const value = median(measured.map(spec.value));
+            if (value === null)
+                return { passed: false, message: `no sample reported a ${spec.figure} (${limitText})` };
+            const sources = [...new Set(measured.map(spec.source).filter((s) => s !== null))].sort();
+            const count = `${measured.length} sample${measured.length === 1 ? '' : 's'}`;
+            const seen = `median ${spec.medianOf}${formatFigure(value)} ${spec.unit} (${sources.join('+') || 'none'}, ${count})`;
+            const passed = floor ? value >= limit : value <= limit;
+            if (passed)
+                return { passed, message: `${seen} ${floor ? '≥' : '≤'} ${floor ? 'floor' : 'ceiling'} ${formatFigure(limit)}${floor ? '' : ` ${spec.unit}`}` };
+            return { passed, message: `${seen} is ${floor ? 'below' : 'above'} the ${floor ? 'floor' : 'ceiling'} of ${formatFigure(limit)} ${spec.unit}` };
+        }
+    };
+}
+const tokensPerSecond = medianBoundCheck({
     type: 'tokens-per-second',
     summary: 'median decode tokens/s over the samples is at least `min`',
-    properties: { min: { type: 'number', exclusiveMinimum: 0 } },
-    required: ['min'],
-    evaluate: (assertion, samples) => {
-        const min = Number(assertion.min);
-        const measured = samples.filter((s) => s.tokensPerSecond !== null);
-        const rate = median(measured.map((s) => s.tokensPerSecond));
-        if (rate === null)
-            return { passed: false, message: `no sample reported a decode rate (floor ${formatFigure(min)} tokens/s)` };
-        const source = sourcesOf(measured, (s) => s.tokensPerSecondSource);
-        const seen = `median ${formatFigure(rate)} tokens/s (${source}, ${measuredCount(measured.length)})`;
-        return rate >= min
-            ? { passed: true, message: `${seen} ≥ floor ${formatFigure(min)}` }
-            : { passed: false, message: `${seen} is below the floor of ${formatFigure(min)} tokens/s` };
-    }
-};
-const ttft = {
+    bound: 'min',
+    figure: 'decode rate',
+    medianOf: '',
+    unit: 'tokens/s',
+    value: (s) => s.tokensPerSecond,
+    source: (s) => s.tokensPerSecondSource
+});
+const ttft = medianBoundCheck({
     type: 'ttft',
     summary: 'median time to first token over the samples is at most `max` ms',
-    properties: { max: { type: 'number', exclusiveMinimum: 0 } },
-    required: ['max'],
-    evaluate: (assertion, samples) => {
-        const max = Number(assertion.max);
-        const measured = samples.filter((s) => s.ttftMs !== null);
-        const value = median(measured.map((s) => s.ttftMs));
-        if (value === null)
-            return { passed: false, message: `no sample reported a time to first token (ceiling ${formatFigure(max)} ms)` };
-        const source = sourcesOf(measured, (s) => s.ttftSource);
-        const seen = `median time to first token ${formatFigure(value)} ms (${source}, ${measuredCount(measured.length)})`;
-        return value <= max
-            ? { passed: true, message: `${seen} ≤ ceiling ${formatFigure(max)} ms` }
-            : { passed: false, message: `${seen} is above the ceiling of ${formatFigure(max)} ms` };
-    }
-};
+    bound: 'max',
+    figure: 'time to first token',
+    medianOf: 'time to first token ',
+    unit: 'ms',
+    value: (s) => s.ttftMs,
+    source: (s) => s.ttftSource
+});
 
 ;// CONCATENATED MODULE: ./src/checks/index.ts
 
