@@ -17,6 +17,7 @@ if [ -x "$BIN" ] && "$BIN" --version >/dev/null 2>&1; then
   exit 0
 fi
 
+# No prebuilt web UI: the build would try to download it, and modelgate runs the server with --no-webui.
 for tool in cmake ninja git g++; do
   command -v "$tool" >/dev/null 2>&1 || { echo "build-llama-server: '$tool' is missing (apt-get install cmake ninja-build git g++)" >&2; exit 1; }
 done
@@ -39,7 +40,8 @@ cmake -S "$work/llama.cpp" -B "$work/build" -G Ninja \
   -DLLAMA_CURL=OFF \
   -DLLAMA_BUILD_TESTS=OFF \
   -DLLAMA_BUILD_EXAMPLES=OFF \
-  -DLLAMA_BUILD_SERVER=ON >&2
+  -DLLAMA_BUILD_SERVER=ON \
+  -DLLAMA_USE_PREBUILT_UI=OFF >&2
 cmake --build "$work/build" --target llama-server -j "$jobs" >&2
 
 mkdir -p "$PREFIX/bin.tmp"
