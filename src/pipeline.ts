@@ -14,7 +14,6 @@ import { displayPathOf, loadSuite, type Suite, type SuiteCase } from './suite.js
 
 export interface PipelineHooks {
   onSample?(suiteCase: SuiteCase, sample: SampleResult): void
-  onSessionStarted?(session: ServerSession): void
   log?(message: string): void
 }
 
@@ -96,7 +95,6 @@ export async function runPipeline(options: RunOptions, hooks: PipelineHooks = {}
       modelBaseDir: options.model ? workspace : path.dirname(absoluteSuite),
       suitePath: suite.path
     })
-    hooks.onSessionStarted?.(session)
     hooks.log?.(`Replaying ${suite.cases.length} cases against ${session.model} at ${session.baseUrl}`)
     const replay = await replayCases(
       { baseUrl: session.baseUrl, apiKey: session.apiKey, model: session.model, engine: session.engine, requestTimeoutMs: options.requestTimeoutMs },
