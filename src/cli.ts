@@ -22,7 +22,7 @@ Options (the action's inputs, same names):
   --min-tokens-per-second N      overrides the suite's floor
   --results-file FILE            default modelgate-results.json
   --llama-server-path PATH       llama-server binary (default: found on PATH)
-  --extra-args "ARGS"            extra llama-server arguments
+  --extra-args="ARGS"            extra llama-server arguments (with =, as they start with -)
   --server-timeout SECONDS       default 300
   --request-timeout SECONDS      default 600
   --json                         print the results JSON instead of Markdown

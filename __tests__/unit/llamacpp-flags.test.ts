@@ -1,0 +1,74 @@
+import { describe, expect, it } from '@jest/globals'
+import { loadModeOf, settingsToFlags } from '../../src/server/llamacpp-flags.js'
+import { splitArgs } from '../../src/inputs.js'
+
+const deepseek = { architecture: 'deepseek2', blockCount: 27 }
+
+describe('settingsToFlags', () => {
+  it("maps the seed's LM Studio settings to explicit llama-server flags", () => {
+    expect(
+      settingsToFlags(
+        {
+          'context-length': 8192,
+          'gpu-offload': 27,
+          'cpu-threads': 9,
+          'eval-batch-size': 512,
+          'rope-frequency-base': 'auto',
+          'rope-frequency-scale': 'auto',
+          'offload-kv-cache-to-gpu': true,
+          'keep-model-in-memory': true,
+          'try-mmap': true,
+          seed: 'off',
+          experts: 6,
+          'force-expert-weights-on-cpu': false,
+          'flash-attention': false,
+          'k-cache-quantization': 'off',
+          'v-cache-quantization': 'off'
+        },
+        deepseek
+      ).join(' ')
+    ).toBe('-c 8192 -ngl all -t 9 -b 512 -kvo --load-mode mmap+mlock -s -1 --override-kv deepseek2.expert_used_count=int:6 -fa off -ctk f16 -ctv f16 -fit off')
+  })
+
+  it('passes nothing it was not given, except turning fit off', () => {
+    expect(settingsToFlags({}, deepseek)).toEqual(['-fit', 'off'])
+  })
+
+  it.each([
+    [{ 'gpu-offload': 'off' as const }, ['-ngl', '0']],
+    [{ 'gpu-offload': 12 }, ['-ngl', '12']],
+    [{ 'rope-frequency-base': 10000, 'rope-frequency-scale': 0.5 }, ['--rope-freq-base', '10000', '--rope-freq-scale', '0.5']],
+    [{ 'offload-kv-cache-to-gpu': false }, ['-nkvo']],
+    [{ seed: 42 }, ['-s', '42']],
+    [{ 'force-expert-weights-on-cpu': true }, ['--cpu-moe']],
+    [{ 'flash-attention': 'auto' as const, 'k-cache-quantization': 'q8_0', 'v-cache-quantization': 'q8_0' }, ['-fa', 'auto', '-ctk', 'q8_0', '-ctv', 'q8_0']],
+    [{ 'flash-attention': true, 'v-cache-quantization': 'q4_0' }, ['-fa', 'on', '-ctv', 'q4_0']]
+  ])('%o', (settings, flags) => {
+    expect(settingsToFlags(settings, deepseek)).toEqual([...flags, '-fit', 'off'])
+  })
+
+  it('refuses a quantised V cache without flash attention, and experts without an architecture', () => {
+    expect(() => settingsToFlags({ 'flash-attention': false, 'v-cache-quantization': 'q8_0' }, deepseek)).toThrow(
+      'server.settings.v-cache-quantization q8_0 needs flash-attention (llama.cpp cannot quantise the V cache without it)'
+    )
+    expect(() => settingsToFlags({ experts: 6 }, {})).toThrow('server.settings.experts needs the model architecture, and the GGUF has no general.architecture')
+  })
+
+  it.each([
+    [true, true, 'mmap+mlock'],
+    [false, true, 'mmap'],
+    [true, false, 'mlock'],
+    [false, false, 'none'],
+    [undefined, false, 'mlock'],
+    [undefined, undefined, undefined]
+  ])('keep in memory %s, mmap %s: --load-mode %s', (keep, mmap, mode) => {
+    expect(loadModeOf({ 'keep-model-in-memory': keep, 'try-mmap': mmap })).toBe(mode)
+  })
+})
+
+describe('splitArgs', () => {
+  it('splits on white space and new lines, honouring quotes', () => {
+    expect(splitArgs('--port 8081\n--alias "my model"  -lv \'1\'')).toEqual(['--port', '8081', '--alias', 'my model', '-lv', '1'])
+    expect(splitArgs('')).toEqual([])
+  })
+})
