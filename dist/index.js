@@ -64373,7 +64373,6 @@ async function runPipeline(options, hooks = {}) {
             modelBaseDir: options.model ? workspace : external_node_path_default().dirname(absoluteSuite),
             suitePath: suite.path
         });
-        hooks.onSessionStarted?.(session);
         hooks.log?.(`Replaying ${suite.cases.length} cases against ${session.model} at ${session.baseUrl}`);
         const replay = await replayCases({ baseUrl: session.baseUrl, apiKey: session.apiKey, model: session.model, engine: session.engine, requestTimeoutMs: options.requestTimeoutMs }, suite.cases, { onSample: hooks.onSample });
         if (replay.abortedBy)

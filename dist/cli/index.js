@@ -64374,7 +64374,6 @@ async function runPipeline(options, hooks = {}) {
             modelBaseDir: options.model ? workspace : external_node_path_default().dirname(absoluteSuite),
             suitePath: suite.path
         });
-        hooks.onSessionStarted?.(session);
         hooks.log?.(`Replaying ${suite.cases.length} cases against ${session.model} at ${session.baseUrl}`);
         const replay = await replayCases({ baseUrl: session.baseUrl, apiKey: session.apiKey, model: session.model, engine: session.engine, requestTimeoutMs: options.requestTimeoutMs }, suite.cases, { onSample: hooks.onSample });
         if (replay.abortedBy)
@@ -69728,7 +69727,7 @@ Options (the action's inputs, same names):
   --min-tokens-per-second N      overrides the suite's floor
   --results-file FILE            default modelgate-results.json
   --llama-server-path PATH       llama-server binary (default: found on PATH)
-  --extra-args "ARGS"            extra llama-server arguments
+  --extra-args="ARGS"            extra llama-server arguments (with =, as they start with -)
   --server-timeout SECONDS       default 300
   --request-timeout SECONDS      default 600
   --json                         print the results JSON instead of Markdown
