@@ -119,6 +119,14 @@ describe('bad input fails the step with one line that names the cause', () => {
     expect(processesMentioning(stuck)).toEqual([])
   }, 60_000)
 
+  it('a results file that cannot be written still leaves the summary, and the verdict stands', async () => {
+    const run = await runAction({ workspace, inputs: { suite: 'suite.yml', 'llama-server-path': process.env.LLAMA_SERVER!, comment: 'false', 'results-file': 'suite.yml/results.json' } })
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toMatch(/^::warning::could not write results-file 'suite\.yml\/results\.json': EEXIST: file already exists, mkdir '.*\/suite\.yml'\. The job summary and the comment still hold the report\.$/m)
+    expect(run.summary).toContain('### ✅ modelgate passed')
+    expect(run.outputs.passed).toBe('true')
+  }, 60_000)
+
   it('a bad input value, named with the allowed values', async () => {
     const run = await gate({ server: 'ollama' })
     expect(errorLine(run)).toBe("::error::Invalid input 'server' 'ollama': expected one of connect, llama.cpp, lmstudio.")
