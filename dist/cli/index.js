@@ -69481,13 +69481,18 @@ async function writeResultsFile(file, results) {
 }
 /** Publishes everywhere it can; each place failing alone is a warning, never a lost result. */
 async function publishResults(results, options) {
-    const resultsPath = await writeResultsFile(options.resultsFile, results);
-    core.info(`Results written to ${resultsPath}`);
+    try {
+        const resultsPath = await writeResultsFile(options.resultsFile, results);
+        core.info(`Results written to ${resultsPath}`);
+        core.setOutput(Output.ResultsFile, resultsPath);
+    }
+    catch (error) {
+        core.warning(`could not write results-file '${options.resultsFile}': ${error.message}. The job summary and the comment still hold the report.`);
+    }
     core.setOutput(Output.Passed, String(results.passed));
     core.setOutput(Output.CasesPassed, String(results.cases.filter((c) => c.passed).length));
     core.setOutput(Output.CasesFailed, String(results.cases.filter((c) => !c.passed).length));
     core.setOutput(Output.TokensPerSecond, results.tokensPerSecond === null ? '' : formatFigure(results.tokensPerSecond));
-    core.setOutput(Output.ResultsFile, resultsPath);
     try {
         if (process.env.GITHUB_STEP_SUMMARY)
             await core.summary.addRaw(renderReport(results, { maxLength: 1024 * 1024 - 1024 })).write();
