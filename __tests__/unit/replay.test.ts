@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { createClient, replayCases, replaySample, type ReplayTarget } from '../../src/replay.js'
+import { clientDecodeRate, createClient, replayCases, replaySample, type ReplayTarget } from '../../src/replay.js'
 import { connectToServer } from '../../src/server/connect.js'
 import { normaliseBaseUrl, probeServer } from '../../src/server/probe.js'
 import type { SuiteCase } from '../../src/suite.js'
@@ -122,6 +122,24 @@ describe('replaySample against real llama-server transcripts', () => {
     server.fault = 'bad-request'
     const sample = await replaySample(createClient(target, 0), target, suiteCase(), 0)
     expect(sample.error).toBe(`${target.baseUrl} answered HTTP 400: Expected 'messages' to be an array`)
+  })
+})
+
+describe('clientDecodeRate', () => {
+  const stream = { counted: 21, finishReason: 'stop', contentChunks: 20, firstAt: 1000, lastAt: 1190 }
+
+  it('leaves out the first token and the unstreamed end of generation', () => {
+    // 21 counted by the server, 20 streamed: 19 tokens after the first, in 190 ms.
+    expect(clientDecodeRate(stream)).toBe(100)
+  })
+
+  it('counts every token when the answer was cut at max-tokens', () => {
+    expect(clientDecodeRate({ ...stream, counted: 20, finishReason: 'length' })).toBe(100)
+  })
+
+  it('falls back to the chunks when the server gave no count, and gives no rate for one token', () => {
+    expect(clientDecodeRate({ ...stream, counted: undefined })).toBe(100)
+    expect(clientDecodeRate({ ...stream, counted: 2, contentChunks: 1, lastAt: 1000 })).toBeNull()
   })
 })
 
