@@ -63402,6 +63402,17 @@ function describeRequestError(error, baseUrl) {
     const message = error?.message ?? String(error);
     return `the stream from ${baseUrl} broke off: ${message}`;
 }
+/**
+ * Decode tokens/s as the client saw the stream: tokens after the first, over the time from the
+ * first to the last content chunk. The servers count the end-of-generation token, which is never
+ * streamed, so an answer that stopped by itself had one token fewer in that window.
+ */
+function clientDecodeRate(stream) {
+    const { counted, finishReason, contentChunks, firstAt, lastAt } = stream;
+    const streamed = counted === undefined ? contentChunks : finishReason === 'stop' ? counted - 1 : counted;
+    const windowMs = firstAt !== null && lastAt !== null ? lastAt - firstAt : 0;
+    return streamed > 1 && windowMs > 0 ? ((streamed - 1) * 1000) / windowMs : null;
+}
 /** One measured request. Never throws: a failure is kept on the sample with what arrived before it. */
 async function replaySample(client, target, suiteCase, index) {
     let text = '';
@@ -63460,12 +63471,10 @@ async function replaySample(client, target, suiteCase, index) {
     if (cutOff)
         error = timeoutMessage;
     const totalMs = performance.now() - sentAt;
-    const decodeTokens = usage?.completionTokens ?? timings?.predicted_n ?? contentChunks;
-    const decodeMs = firstAt !== null && lastAt !== null ? lastAt - firstAt : 0;
     const clientFigures = {
         ttftMs: firstAt !== null ? firstAt - sentAt : null,
         // The first token is excluded, as the servers count decode speed.
-        tokensPerSecond: decodeTokens > 1 && decodeMs > 0 ? ((decodeTokens - 1) * 1000) / decodeMs : null,
+        tokensPerSecond: clientDecodeRate({ counted: usage?.completionTokens ?? timings?.predicted_n, finishReason, contentChunks, firstAt, lastAt }),
         totalMs,
         contentChunks
     };
