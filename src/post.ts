@@ -23,7 +23,8 @@ export async function runPost(): Promise<void> {
     core.warning(`could not stop llama-server (pid ${pid}): ${(error as Error).message}`)
     return
   }
-  const deadline = Date.now() + 10_000
+  // llama-server's shutdown can wait on a stream that was in flight when the job was cancelled.
+  const deadline = Date.now() + 5_000
   while (Date.now() < deadline) {
     if (!isLlamaServer(pid)) {
       core.info(`Stopped llama-server (pid ${pid})`)

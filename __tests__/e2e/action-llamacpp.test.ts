@@ -1,6 +1,7 @@
 // The bundled action, run as the GitHub runner runs it (Node 24, INPUT_*, event file, command
 // files), starting a real llama-server on scripted models of the example suite.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import type { ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -12,6 +13,7 @@ import { processesMentioning } from '../support/processes.js'
 import { parseCommandFile, pullRequestEvent, runAction, type ActionRun } from '../support/runner.js'
 
 let workspace: string
+let main_: ChildProcess
 let github: FakeGitHub
 
 beforeAll(async () => {
@@ -112,6 +114,26 @@ describe('server: llama.cpp, the example suite', () => {
     const post = await runAction({ workspace, entry: 'dist/post/index.js', inputs: {}, state: main.state })
     expect(post.exitCode).toBe(0)
     expect(post.stdout).toContain(`Stopped llama-server (pid ${pid})`)
+    expect(processesMentioning(path.join(workspace, 'slow.gguf'))).toEqual([])
+  }, 120_000)
+
+  it('takes llama-server down with it when the main step is cancelled', async () => {
+    await writeFile(path.join(workspace, 'long.yml'), 'cases:\n  - id: long\n    prompt: go\n    repeat: 100\n')
+    let signalled = false
+    const main = await runAction({
+      workspace,
+      inputs: { suite: 'long.yml', server: 'llama.cpp', model: 'slow.gguf', 'llama-server-path': process.env.LLAMA_SERVER!, comment: 'false' },
+      onStdout: (text) => {
+        if (!signalled && text.includes('long sample 1/100')) {
+          signalled = true
+          main_.kill('SIGINT')
+        }
+      },
+      onStart: (child) => (main_ = child)
+    })
+    expect(main.exitCode).toBe(130)
+    // No post step needed: the server is gone already.
+    await new Promise((resolve) => setTimeout(resolve, 500))
     expect(processesMentioning(path.join(workspace, 'slow.gguf'))).toEqual([])
   }, 120_000)
 
