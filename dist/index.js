@@ -64161,7 +64161,8 @@ async function stopProcess(child) {
     const exited = new Promise((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
     let timer;
-    const gaveUp = new Promise((resolve) => (timer = setTimeout(() => resolve(false), 10_000)));
+    // llama-server's shutdown can wait on a stream that is still in flight; it gets a few seconds.
+    const gaveUp = new Promise((resolve) => (timer = setTimeout(() => resolve(false), 5_000)));
     const killed = await Promise.race([exited.then(() => true), gaveUp]);
     clearTimeout(timer);
     if (!killed) {
@@ -64242,11 +64243,22 @@ async function startLlamaServer(options) {
         saveState(State.ServerLog, logPath);
     }
     const origin = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+    // A cancelled job signals this process first: take the server down with it, then go as the
+    // signal meant (the post step is the second line of defence). SIGKILL, because llama-server's
+    // own shutdown waits for a stream in flight, and this process cannot wait.
+    const onSignal = (signal) => {
+        child.kill('SIGKILL');
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     let stopped = false;
     const stop = async () => {
         if (stopped)
             return;
         stopped = true;
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
         await stopProcess(child);
         log.close();
         if (process.env.GITHUB_ACTIONS === 'true')

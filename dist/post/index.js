@@ -42056,7 +42056,8 @@ async function runPost() {
         warning(`could not stop llama-server (pid ${pid}): ${error.message}`);
         return;
     }
-    const deadline = Date.now() + 10_000;
+    // llama-server's shutdown can wait on a stream that was in flight when the job was cancelled.
+    const deadline = Date.now() + 5_000;
     while (Date.now() < deadline) {
         if (!isLlamaServer(pid)) {
             info(`Stopped llama-server (pid ${pid})`);
