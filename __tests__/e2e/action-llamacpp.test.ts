@@ -1,7 +1,6 @@
 // The bundled action, run as the GitHub runner runs it (Node 24, INPUT_*, event file, command
 // files), starting a real llama-server on scripted models of the example suite.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import type { ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -10,10 +9,9 @@ import { EXAMPLE_SUITE, writeExampleModels } from '../../scripts/example-models.
 import type { RunResults } from '../../src/results.js'
 import { startFakeGitHub, type FakeGitHub } from '../support/github-api.js'
 import { processesMentioning } from '../support/processes.js'
-import { parseCommandFile, pullRequestEvent, runAction, type ActionRun } from '../support/runner.js'
+import { parseCommandFile, pullRequestEvent, runAction, type ActionRun, type RunActionOptions } from '../support/runner.js'
 
 let workspace: string
-let main_: ChildProcess
 let github: FakeGitHub
 
 beforeAll(async () => {
@@ -87,21 +85,29 @@ describe('server: llama.cpp, the example suite', () => {
     expect(github.comments).toHaveLength(2)
     expect(processesMentioning(workspace)).toEqual([])
   }, 180_000)
+})
 
-  it('stops llama-server in the post step when the main step is killed mid-run', async () => {
-    await writeFile(path.join(workspace, 'long.yml'), 'cases:\n  - id: long\n    prompt: go\n    repeat: 100\n')
-    let killed = false
-    const main = await runAction({
+describe('cancellation', () => {
+  const slowModel = () => path.join(workspace, 'slow.gguf')
+  // Long enough that the step is still replaying when the test cuts it short.
+  const runLong = (hooks: Pick<RunActionOptions, 'onStart' | 'onStdout'>) =>
+    runAction({
       workspace,
       inputs: { suite: 'long.yml', server: 'llama.cpp', model: 'slow.gguf', 'llama-server-path': process.env.LLAMA_SERVER!, comment: 'false' },
+      ...hooks
+    })
+
+  beforeAll(() => writeFile(path.join(workspace, 'long.yml'), 'cases:\n  - id: long\n    prompt: go\n    repeat: 100\n'))
+
+  it('stops llama-server in the post step when the main step is killed mid-run', async () => {
+    const main = await runLong({
       onStart: (child, files) => {
         const watch = setInterval(() => {
-          // As a cancelled job: the main step dies once its llama-server is up and recorded.
+          // As a runner that kills the step: it dies once its llama-server is up and recorded.
           const pid = parseCommandFile(readFileSync(files.state, 'utf8'))['llama-server-pid']
-          if (!killed && pid && processesMentioning(path.join(workspace, 'slow.gguf')).length > 0) {
-            killed = true
-            child.kill('SIGKILL')
+          if (pid && processesMentioning(slowModel()).length > 0) {
             clearInterval(watch)
+            child.kill('SIGKILL')
           }
         }, 50)
         child.on('exit', () => clearInterval(watch))
@@ -109,32 +115,28 @@ describe('server: llama.cpp, the example suite', () => {
     })
     expect(main.exitCode).toBeNull()
     const pid = Number(main.state['llama-server-pid'])
-    expect(processesMentioning(path.join(workspace, 'slow.gguf')).map((p) => p.pid)).toEqual([pid])
+    expect(processesMentioning(slowModel()).map((p) => p.pid)).toEqual([pid])
 
     const post = await runAction({ workspace, entry: 'dist/post/index.js', inputs: {}, state: main.state })
     expect(post.exitCode).toBe(0)
     expect(post.stdout).toContain(`Stopped llama-server (pid ${pid})`)
-    expect(processesMentioning(path.join(workspace, 'slow.gguf'))).toEqual([])
+    expect(processesMentioning(slowModel())).toEqual([])
   }, 120_000)
 
   it('takes llama-server down with it when the main step is cancelled', async () => {
-    await writeFile(path.join(workspace, 'long.yml'), 'cases:\n  - id: long\n    prompt: go\n    repeat: 100\n')
     let signalled = false
-    const main = await runAction({
-      workspace,
-      inputs: { suite: 'long.yml', server: 'llama.cpp', model: 'slow.gguf', 'llama-server-path': process.env.LLAMA_SERVER!, comment: 'false' },
-      onStdout: (text) => {
+    const main = await runLong({
+      onStdout: (text, child) => {
         if (!signalled && text.includes('long sample 1/100')) {
           signalled = true
-          main_.kill('SIGINT')
+          child.kill('SIGINT')
         }
-      },
-      onStart: (child) => (main_ = child)
+      }
     })
     expect(main.exitCode).toBe(130)
     // No post step needed: the server is gone already.
     await new Promise((resolve) => setTimeout(resolve, 500))
-    expect(processesMentioning(path.join(workspace, 'slow.gguf'))).toEqual([])
+    expect(processesMentioning(slowModel())).toEqual([])
   }, 120_000)
 
   it('leaves alone a pid that is no longer llama-server', async () => {

@@ -31,7 +31,7 @@ export interface RunActionOptions {
   env?: Record<string, string>
   timeoutMs?: number
   /** Sees stdout as it arrives, to act in the middle of a run. */
-  onStdout?(text: string): void
+  onStdout?(text: string, child: ChildProcess): void
   /** Sees the child once started, e.g. to cancel it. */
   onStart?(child: ChildProcess, files: { state: string }): void
 }
@@ -111,7 +111,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   options.onStart?.(child, files)
   child.stdout.on('data', (c: Buffer) => {
     stdout += c.toString()
-    options.onStdout?.(stdout)
+    options.onStdout?.(stdout, child)
   })
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
