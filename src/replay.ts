@@ -2,6 +2,7 @@
 // each sample twice: as the server reports it and as the client saw the stream.
 import OpenAI from 'openai'
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions'
+import { rootCauseOf } from './errors.js'
 import type { SampleResult, ServerFigures } from './results.js'
 import type { Engine } from './server/types.js'
 import type { SuiteCase } from './suite.js'
@@ -84,10 +85,9 @@ function requestOf(target: ReplayTarget, suiteCase: SuiteCase, maxTokens = suite
 }
 
 export function describeRequestError(error: unknown, baseUrl: string): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause
   if (error instanceof OpenAI.APIConnectionTimeoutError) return `no answer from ${baseUrl} within the request timeout`
   if (error instanceof OpenAI.APIConnectionError) {
-    return `lost the connection to ${baseUrl}: ${cause?.code ?? cause?.message ?? error.message}`
+    return `lost the connection to ${baseUrl}: ${rootCauseOf(error)}`
   }
   if (error instanceof OpenAI.APIError && error.status !== undefined) {
     return `${baseUrl} answered HTTP ${error.status}: ${error.message.replace(/^\d+\s*/, '')}`

@@ -162,7 +162,9 @@ function compose(results: RunResults, options: RenderOptions, budget: OutputBudg
   const parts: string[] = []
   if (options.marker) parts.push(options.marker)
   parts.push(renderVerdict(results))
-  if (results.errors.length) parts.push(results.errors.map((e) => `> ⚠️ ${escapeMarkdown(e)}`).join('\n>\n'))
+  // The reason under the verdict already names the first error.
+  const moreErrors = results.errors.slice(1)
+  if (moreErrors.length) parts.push(moreErrors.map((e) => `> ⚠️ ${escapeMarkdown(e)}`).join('\n>\n'))
   const shown = { ...results, cases: results.cases.slice(0, caseRows) }
   if (results.cases.length) parts.push(renderCaseTable(shown))
   if (caseRows < results.cases.length) parts.push(`_${results.cases.length - caseRows} more cases are left out to fit the comment; the results file has them all._`)

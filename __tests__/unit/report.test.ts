@@ -53,10 +53,12 @@ describe('renderReport', () => {
   })
 
   it('shows errors that stopped the run, and the server log tail when something failed', () => {
-    const results = runResults([], { passed: false, reason: 'Stopped early: x', errors: ['lost the connection to http://127.0.0.1:8080/v1: ECONNRESET'] })
+    const errors = ['lost the connection to http://127.0.0.1:8080/v1: ECONNRESET', 'could not stop the server']
+    const results = runResults([], { passed: false, reason: `Stopped early: ${errors[0]}`, errors })
     results.server!.logTail = ['E llama_model_load: error loading model @someone']
     const body = renderReport(results)
-    expect(body).toContain('> ⚠️ lost the connection to http://127.0.0.1:8080/v1: ECONNRESET')
+    expect(body).toContain('**No case was run.** Stopped early: lost the connection to http://127.0.0.1:8080/v1: ECONNRESET\n\n> ⚠️ could not stop the server\n')
+    expect(body.match(/ECONNRESET/g)).toHaveLength(1)
     expect(body).toContain('<summary>Server log (last lines)</summary>\n\n```\nE llama_model_load: error loading model @\u200bsomeone\n```')
   })
 

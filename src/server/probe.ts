@@ -1,5 +1,6 @@
 // What answers at a base URL, read off the endpoints each engine alone has: llama-server's
 // /props (with `build_info`) and LM Studio's /api/v0/models.
+import { rootCauseOf } from '../errors.js'
 import type { Engine } from './types.js'
 
 export interface EngineInfo {
@@ -42,9 +43,7 @@ async function getJson(url: string, apiKey: string | undefined, timeoutMs: numbe
 }
 
 function describeFetchError(url: string, error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause
-  const reason = cause?.code ?? cause?.message ?? (error as Error).message
-  return `cannot reach the model server at ${url}: ${reason}`
+  return `cannot reach the model server at ${url}: ${rootCauseOf(error)}`
 }
 
 /**
