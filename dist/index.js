@@ -63342,9 +63342,25 @@ class BedrockOpenAI extends OpenAI {
 
 
 //# sourceMappingURL=index.mjs.map
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * Why a network call failed, in the words of its innermost cause: fetch wraps the real reason
+ * ("fetch failed" around ECONNREFUSED, or around undici's "other side closed"). An errno code
+ * reads best; undici's own codes (UND_ERR_…) do not, so their message is used instead.
+ */
+function rootCauseOf(error) {
+    let current = error;
+    for (let depth = 0; depth < 8 && current?.cause && typeof current.cause === 'object'; depth++)
+        current = current.cause;
+    const code = typeof current?.code === 'string' ? current.code : undefined;
+    const message = typeof current?.message === 'string' ? current.message : String(error);
+    return code && /^E[A-Z0-9]+$/.test(code) ? code : message;
+}
+
 ;// CONCATENATED MODULE: ./src/replay.ts
 // Replays the suite's cases against the server through the `openai` SDK, streamed, and times
 // each sample twice: as the server reports it and as the client saw the stream.
+
 
 const finite = (v) => typeof v === 'number' && Number.isFinite(v);
 function serverFiguresOf(timings, stats) {
@@ -63390,11 +63406,10 @@ function requestOf(target, suiteCase, maxTokens = suiteCase.maxTokens) {
     };
 }
 function describeRequestError(error, baseUrl) {
-    const cause = error.cause;
     if (error instanceof OpenAI.APIConnectionTimeoutError)
         return `no answer from ${baseUrl} within the request timeout`;
     if (error instanceof OpenAI.APIConnectionError) {
-        return `lost the connection to ${baseUrl}: ${cause?.code ?? cause?.message ?? error.message}`;
+        return `lost the connection to ${baseUrl}: ${rootCauseOf(error)}`;
     }
     if (error instanceof OpenAI.APIError && error.status !== undefined) {
         return `${baseUrl} answered HTTP ${error.status}: ${error.message.replace(/^\d+\s*/, '')}`;
@@ -63551,6 +63566,9 @@ function log_info(message) {
 }
 
 ;// CONCATENATED MODULE: ./src/server/probe.ts
+// What answers at a base URL, read off the endpoints each engine alone has: llama-server's
+// /props (with `build_info`) and LM Studio's /api/v0/models.
+
 /** `http://host:1234` or `http://host:1234/` becomes `http://host:1234/v1`; a given path is kept. */
 function normaliseBaseUrl(raw) {
     let url;
@@ -63584,9 +63602,7 @@ async function getJson(url, apiKey, timeoutMs) {
     }
 }
 function describeFetchError(url, error) {
-    const cause = error.cause;
-    const reason = cause?.code ?? cause?.message ?? error.message;
-    return `cannot reach the model server at ${url}: ${reason}`;
+    return `cannot reach the model server at ${url}: ${rootCauseOf(error)}`;
 }
 /**
  * Waits until the server answers its model list, then tells which engine it is. llama-server
@@ -69580,8 +69596,10 @@ function compose(results, options, budget, caseRows) {
     if (options.marker)
         parts.push(options.marker);
     parts.push(renderVerdict(results));
-    if (results.errors.length)
-        parts.push(results.errors.map((e) => `> ⚠️ ${escapeMarkdown(e)}`).join('\n>\n'));
+    // The reason under the verdict already names the first error.
+    const moreErrors = results.errors.slice(1);
+    if (moreErrors.length)
+        parts.push(moreErrors.map((e) => `> ⚠️ ${escapeMarkdown(e)}`).join('\n>\n'));
     const shown = { ...results, cases: results.cases.slice(0, caseRows) };
     if (results.cases.length)
         parts.push(renderCaseTable(shown));
