@@ -2,7 +2,6 @@
 // failure at any stage becomes an error in the results, and whatever was measured before it
 // stays there.
 import path from 'node:path'
-import { readFileSync } from 'node:fs'
 import { judgeCase, type Assertion } from './checks/index.js'
 import type { RunOptions } from './inputs.js'
 import { replayCases } from './replay.js'
@@ -11,21 +10,11 @@ import { startSession } from './server/index.js'
 import { ServerStartError, type ServerSession } from './server/types.js'
 import { median } from './stats.js'
 import { displayPathOf, loadSuite, type Suite, type SuiteCase } from './suite.js'
+import { MODELGATE_VERSION } from './version.js'
 
 export interface PipelineHooks {
   onSample?(suiteCase: SuiteCase, sample: SampleResult): void
   log?(message: string): void
-}
-
-const VERSION = readVersion()
-
-function readVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }
-    return pkg.version ?? 'unknown'
-  } catch {
-    return 'unknown'
-  }
 }
 
 /** The speed floor a case is held to: its own check, else the input's, else the suite's. */
@@ -57,7 +46,7 @@ function environmentOf(): RunResults['environment'] {
   const env = process.env
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
   return {
-    modelgateVersion: VERSION,
+    modelgateVersion: MODELGATE_VERSION,
     node: process.version,
     platform: process.platform,
     arch: process.arch,
