@@ -64325,6 +64325,11 @@ async function startSession(options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/version.ts
+// Kept equal to package.json's version by a unit test; reading package.json at run time would
+// make the bundler ship a copy of it in dist/.
+const MODELGATE_VERSION = '0.1.0';
+
 ;// CONCATENATED MODULE: ./src/pipeline.ts
 // One run, from suite file to results, shared by the action and the CLI. It never throws: a
 // failure at any stage becomes an error in the results, and whatever was measured before it
@@ -64337,16 +64342,6 @@ async function startSession(options) {
 
 
 
-const pipeline_VERSION = readVersion();
-function readVersion() {
-    try {
-        const pkg = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(__nccwpck_require__.ab + "package.json", 'utf8'));
-        return pkg.version ?? 'unknown';
-    }
-    catch {
-        return 'unknown';
-    }
-}
 /** The speed floor a case is held to: its own check, else the input's, else the suite's. */
 function assertionsWithFloor(suiteCase, floor) {
     const hasOwn = suiteCase.assertions.some((a) => a.type === 'tokens-per-second');
@@ -64375,7 +64370,7 @@ function environmentOf() {
     const env = process.env;
     const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
     return {
-        modelgateVersion: pipeline_VERSION,
+        modelgateVersion: MODELGATE_VERSION,
         node: process.version,
         platform: process.platform,
         arch: process.arch,
