@@ -136,6 +136,18 @@ describe('server: connect', () => {
     }
   }, 120_000)
 
+  it('sends the key given to llama-server in extra-args, and shows it nowhere', async () => {
+    const result = await run({
+      inputs: { server: 'llama.cpp', 'base-url': '', model: 'answer.gguf', 'llama-server-path': process.env.LLAMA_SERVER!, 'extra-args': '--api-key sk-server-key-98765 -t 2', 'comment-tag': 'keyed' }
+    })
+    expect(result.exitCode).toBe(0)
+    const body = github.comments.find((c) => c.body.includes('tag="keyed"'))!.body
+    expect(body).toContain('--api-key *** -t 2')
+    for (const text of [result.stdout.replace(/::add-mask::\S+/g, ''), result.stderr, result.summary, body]) {
+      expect(text).not.toContain('sk-server-key-98765')
+    }
+  }, 120_000)
+
   it('names the URL when nothing answers there', async () => {
     const port = await closedPort()
     const result = await run({ inputs: { 'base-url': `http://127.0.0.1:${port}/v1`, 'server-timeout': '1' } })

@@ -199,7 +199,12 @@ export async function startLlamaServer(options: SessionOptions): Promise<ServerS
 
   const logPath = path.join(process.env.RUNNER_TEMP ?? os.tmpdir(), `modelgate-llama-server-${port}.log`)
   const log = new ServerLog(logPath)
-  info(`Starting ${binary} ${flags.join(' ')}`)
+  // A key given to llama-server in extra-args is what the client must send, and a secret: it is
+  // masked in the workflow log and shown as *** in the report.
+  const serverKey = valueOf(options.extraArgs, '--api-key')
+  if (serverKey && process.env.GITHUB_ACTIONS === 'true') core.setSecret(serverKey)
+  const shownFlags = [binary, ...flags.map((flag, i) => (flags[i - 1] === '--api-key' ? '***' : flag))]
+  info(`Starting ${shownFlags.join(' ')}`)
   const child = spawn(binary, flags, { stdio: ['ignore', 'pipe', 'pipe'] })
   child.stdout?.on('data', (chunk: Buffer) => log.write(chunk))
   child.stderr?.on('data', (chunk: Buffer) => log.write(chunk))
@@ -242,7 +247,7 @@ export async function startLlamaServer(options: SessionOptions): Promise<ServerS
     model: alias,
     settings: { ...options.settings },
     ...(version ? { build: version } : {}),
-    flags: [binary, ...flags],
+    flags: shownFlags,
     logTail: log.tail()
   })
   try {
@@ -258,7 +263,7 @@ export async function startLlamaServer(options: SessionOptions): Promise<ServerS
     backend: 'llama.cpp',
     engine: 'llama.cpp',
     baseUrl: `${origin}/v1`,
-    apiKey: '',
+    apiKey: serverKey ?? options.apiKey ?? '',
     model: alias,
     report: () => ({ ...reportSoFar(), build: props.build_info ?? version, modelFile: { path: modelPath, sizeBytes: facts.sizeBytes, sha256 } }),
     stop
