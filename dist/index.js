@@ -64244,7 +64244,13 @@ async function startLlamaServer(options) {
     hashing.catch(() => undefined);
     const logPath = external_node_path_default().join(process.env.RUNNER_TEMP ?? external_node_os_default().tmpdir(), `modelgate-llama-server-${port}.log`);
     const log = new ServerLog(logPath);
-    log_info(`Starting ${binary} ${flags.join(' ')}`);
+    // A key given to llama-server in extra-args is what the client must send, and a secret: it is
+    // masked in the workflow log and shown as *** in the report.
+    const serverKey = llamacpp_valueOf(options.extraArgs, '--api-key');
+    if (serverKey && process.env.GITHUB_ACTIONS === 'true')
+        core_setSecret(serverKey);
+    const shownFlags = [binary, ...flags.map((flag, i) => (flags[i - 1] === '--api-key' ? '***' : flag))];
+    log_info(`Starting ${shownFlags.join(' ')}`);
     const child = (0,external_node_child_process_namespaceObject.spawn)(binary, flags, { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (chunk) => log.write(chunk));
     child.stderr?.on('data', (chunk) => log.write(chunk));
@@ -64287,7 +64293,7 @@ async function startLlamaServer(options) {
         model: alias,
         settings: { ...options.settings },
         ...(version ? { build: version } : {}),
-        flags: [binary, ...flags],
+        flags: shownFlags,
         logTail: log.tail()
     });
     try {
@@ -64303,7 +64309,7 @@ async function startLlamaServer(options) {
         backend: 'llama.cpp',
         engine: 'llama.cpp',
         baseUrl: `${origin}/v1`,
-        apiKey: '',
+        apiKey: serverKey ?? options.apiKey ?? '',
         model: alias,
         report: () => ({ ...reportSoFar(), build: props.build_info ?? version, modelFile: { path: modelPath, sizeBytes: facts.sizeBytes, sha256 } }),
         stop
