@@ -1,7 +1,7 @@
 // Runs a suite locally, as the action would, and prints the same report to stdout.
 //   modelgate --suite examples/suite.yml --server connect --base-url http://127.0.0.1:8080/v1
 import { parseArgs } from 'node:util'
-import { parseBackend, parsePositiveNumber, splitArgs, type RunOptions } from './inputs.js'
+import { parseRunOptions, type RunOptions } from './inputs.js'
 import { info } from './log.js'
 import { runPipeline } from './pipeline.js'
 import { writeResultsFile } from './publish.js'
@@ -61,19 +61,8 @@ export async function main(argv: string[]): Promise<number> {
   let options: RunOptions
   try {
     if (!text('suite')) throw new Error('--suite is required')
-    options = {
-      suitePath: text('suite'),
-      backend: parseBackend(text('server'), '--server'),
-      baseUrl: text('base-url') || undefined,
-      apiKey: text('api-key') || process.env.MODELGATE_API_KEY || undefined,
-      model: text('model') || undefined,
-      minTokensPerSecond: parsePositiveNumber(text('min-tokens-per-second'), '--min-tokens-per-second'),
-      llamaServerPath: text('llama-server-path') || undefined,
-      extraArgs: splitArgs(text('extra-args')),
-      serverTimeoutMs: (parsePositiveNumber(text('server-timeout'), '--server-timeout') ?? 300) * 1000,
-      requestTimeoutMs: (parsePositiveNumber(text('request-timeout'), '--request-timeout') ?? 600) * 1000,
-      resultsFile: text('results-file') || 'modelgate-results.json'
-    }
+    const flags = parseRunOptions(text, (name) => `--${name}`)
+    options = { ...flags, apiKey: flags.apiKey ?? process.env.MODELGATE_API_KEY }
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`)
     return 2

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 
 // In a workflow, messages go through @actions/core so they become annotations; run locally
 // (the CLI), they are plain lines on stderr, leaving stdout to the report.
-const inActions = () => process.env.GITHUB_ACTIONS === 'true'
+export const inActions = () => process.env.GITHUB_ACTIONS === 'true'
 
 export function warn(message: string): void {
   if (inActions()) core.warning(message)

@@ -11,7 +11,7 @@ import { promisify } from 'node:util'
 import * as core from '@actions/core'
 import { readGgufHeader } from '../gguf/reader.js'
 import { State } from '../inputs.js'
-import { info } from '../log.js'
+import { inActions, info } from '../log.js'
 import type { ServerReport } from '../results.js'
 import { optionNames, settingsToFlags, SettingError, type ModelFacts } from './llamacpp-flags.js'
 import { ServerStartError, type ServerSession, type SessionOptions } from './types.js'
@@ -202,7 +202,7 @@ export async function startLlamaServer(options: SessionOptions): Promise<ServerS
   // A key given to llama-server in extra-args is what the client must send, and a secret: it is
   // masked in the workflow log and shown as *** in the report.
   const serverKey = valueOf(options.extraArgs, '--api-key')
-  if (serverKey && process.env.GITHUB_ACTIONS === 'true') core.setSecret(serverKey)
+  if (serverKey && inActions()) core.setSecret(serverKey)
   const shownFlags = [binary, ...flags.map((flag, i) => (flags[i - 1] === '--api-key' ? '***' : flag))]
   info(`Starting ${shownFlags.join(' ')}`)
   const child = spawn(binary, flags, { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -213,7 +213,7 @@ export async function startLlamaServer(options: SessionOptions): Promise<ServerS
     child.once('error', resolve)
   })
   if (spawned) throw new Error(`could not start ${binary}: ${spawned.message}`)
-  if (process.env.GITHUB_ACTIONS === 'true') {
+  if (inActions()) {
     core.saveState(State.ServerPid, String(child.pid))
     core.saveState(State.ServerLog, logPath)
   }
@@ -237,7 +237,7 @@ export async function startLlamaServer(options: SessionOptions): Promise<ServerS
     process.off('SIGTERM', onSignal)
     await stopProcess(child)
     log.close()
-    if (process.env.GITHUB_ACTIONS === 'true') core.saveState(State.ServerPid, '')
+    if (inActions()) core.saveState(State.ServerPid, '')
   }
 
   const reportSoFar = (): ServerReport => ({
