@@ -50494,6 +50494,26 @@ function splitArgs(value) {
         args.push(match[1] ?? match[2] ?? match[3] ?? '');
     return args;
 }
+/**
+ * The run options, read by name: the action's inputs and the CLI's flags share names, defaults
+ * and checks. `label` names a value the way its user wrote it, for error messages.
+ */
+function parseRunOptions(read, label) {
+    const seconds = (name, fallback) => (parsePositiveNumber(read(name), label(name)) ?? fallback) * 1000;
+    return {
+        suitePath: read(Input.Suite),
+        backend: parseBackend(read(Input.Server), label(Input.Server)),
+        baseUrl: read(Input.BaseUrl) || undefined,
+        apiKey: read(Input.ApiKey) || undefined,
+        model: read(Input.Model) || undefined,
+        minTokensPerSecond: parsePositiveNumber(read(Input.MinTokensPerSecond), label(Input.MinTokensPerSecond)),
+        llamaServerPath: read(Input.LlamaServerPath) || undefined,
+        extraArgs: splitArgs(read(Input.ExtraArgs)),
+        serverTimeoutMs: seconds(Input.ServerTimeout, 300),
+        requestTimeoutMs: seconds(Input.RequestTimeout, 600),
+        resultsFile: read(Input.ResultsFile) || 'modelgate-results.json'
+    };
+}
 function readInputs() {
     const apiKey = getInput(Input.ApiKey);
     // Masked before anything can print it, the token too (the runner masks its own, not a PAT's).
@@ -50502,18 +50522,10 @@ function readInputs() {
     const githubToken = getInput(Input.GithubToken);
     if (githubToken)
         core_setSecret(githubToken);
+    // Fails with @actions/core's own message when the one required input is missing.
+    getInput(Input.Suite, { required: true });
     return {
-        suitePath: getInput(Input.Suite, { required: true }),
-        backend: parseBackend(getInput(Input.Server), `input '${Input.Server}'`),
-        baseUrl: getInput(Input.BaseUrl) || undefined,
-        apiKey: apiKey || undefined,
-        model: getInput(Input.Model) || undefined,
-        minTokensPerSecond: parsePositiveNumber(getInput(Input.MinTokensPerSecond), `input '${Input.MinTokensPerSecond}'`),
-        llamaServerPath: getInput(Input.LlamaServerPath) || undefined,
-        extraArgs: splitArgs(getInput(Input.ExtraArgs)),
-        serverTimeoutMs: (parsePositiveNumber(getInput(Input.ServerTimeout), `input '${Input.ServerTimeout}'`) ?? 300) * 1000,
-        requestTimeoutMs: (parsePositiveNumber(getInput(Input.RequestTimeout), `input '${Input.RequestTimeout}'`) ?? 600) * 1000,
-        resultsFile: getInput(Input.ResultsFile) || 'modelgate-results.json',
+        ...parseRunOptions((name) => getInput(name), (name) => `input '${name}'`),
         githubToken,
         comment: getBooleanInput(Input.Comment),
         commentTag: getInput(Input.CommentTag) || 'modelgate'
@@ -64247,7 +64259,7 @@ async function startLlamaServer(options) {
     // A key given to llama-server in extra-args is what the client must send, and a secret: it is
     // masked in the workflow log and shown as *** in the report.
     const serverKey = llamacpp_valueOf(options.extraArgs, '--api-key');
-    if (serverKey && process.env.GITHUB_ACTIONS === 'true')
+    if (serverKey && inActions())
         core_setSecret(serverKey);
     const shownFlags = [binary, ...flags.map((flag, i) => (flags[i - 1] === '--api-key' ? '***' : flag))];
     log_info(`Starting ${shownFlags.join(' ')}`);
@@ -64260,7 +64272,7 @@ async function startLlamaServer(options) {
     });
     if (spawned)
         throw new Error(`could not start ${binary}: ${spawned.message}`);
-    if (process.env.GITHUB_ACTIONS === 'true') {
+    if (inActions()) {
         saveState(State.ServerPid, String(child.pid));
         saveState(State.ServerLog, logPath);
     }
@@ -64283,7 +64295,7 @@ async function startLlamaServer(options) {
         process.off('SIGTERM', onSignal);
         await stopProcess(child);
         log.close();
-        if (process.env.GITHUB_ACTIONS === 'true')
+        if (inActions())
             saveState(State.ServerPid, '');
     };
     const reportSoFar = () => ({

@@ -50497,6 +50497,26 @@ function splitArgs(value) {
         args.push(match[1] ?? match[2] ?? match[3] ?? '');
     return args;
 }
+/**
+ * The run options, read by name: the action's inputs and the CLI's flags share names, defaults
+ * and checks. `label` names a value the way its user wrote it, for error messages.
+ */
+function parseRunOptions(read, label) {
+    const seconds = (name, fallback) => (parsePositiveNumber(read(name), label(name)) ?? fallback) * 1000;
+    return {
+        suitePath: read(Input.Suite),
+        backend: parseBackend(read(Input.Server), label(Input.Server)),
+        baseUrl: read(Input.BaseUrl) || undefined,
+        apiKey: read(Input.ApiKey) || undefined,
+        model: read(Input.Model) || undefined,
+        minTokensPerSecond: parsePositiveNumber(read(Input.MinTokensPerSecond), label(Input.MinTokensPerSecond)),
+        llamaServerPath: read(Input.LlamaServerPath) || undefined,
+        extraArgs: splitArgs(read(Input.ExtraArgs)),
+        serverTimeoutMs: seconds(Input.ServerTimeout, 300),
+        requestTimeoutMs: seconds(Input.RequestTimeout, 600),
+        resultsFile: read(Input.ResultsFile) || 'modelgate-results.json'
+    };
+}
 function readInputs() {
     const apiKey = core.getInput(Input.ApiKey);
     // Masked before anything can print it, the token too (the runner masks its own, not a PAT's).
@@ -50505,18 +50525,10 @@ function readInputs() {
     const githubToken = core.getInput(Input.GithubToken);
     if (githubToken)
         core.setSecret(githubToken);
+    // Fails with @actions/core's own message when the one required input is missing.
+    core.getInput(Input.Suite, { required: true });
     return {
-        suitePath: core.getInput(Input.Suite, { required: true }),
-        backend: parseBackend(core.getInput(Input.Server), `input '${Input.Server}'`),
-        baseUrl: core.getInput(Input.BaseUrl) || undefined,
-        apiKey: apiKey || undefined,
-        model: core.getInput(Input.Model) || undefined,
-        minTokensPerSecond: parsePositiveNumber(core.getInput(Input.MinTokensPerSecond), `input '${Input.MinTokensPerSecond}'`),
-        llamaServerPath: core.getInput(Input.LlamaServerPath) || undefined,
-        extraArgs: splitArgs(core.getInput(Input.ExtraArgs)),
-        serverTimeoutMs: (parsePositiveNumber(core.getInput(Input.ServerTimeout), `input '${Input.ServerTimeout}'`) ?? 300) * 1000,
-        requestTimeoutMs: (parsePositiveNumber(core.getInput(Input.RequestTimeout), `input '${Input.RequestTimeout}'`) ?? 600) * 1000,
-        resultsFile: core.getInput(Input.ResultsFile) || 'modelgate-results.json',
+        ...parseRunOptions((name) => core.getInput(name), (name) => `input '${name}'`),
         githubToken,
         comment: core.getBooleanInput(Input.Comment),
         commentTag: core.getInput(Input.CommentTag) || 'modelgate'
@@ -64248,7 +64260,7 @@ async function startLlamaServer(options) {
     // A key given to llama-server in extra-args is what the client must send, and a secret: it is
     // masked in the workflow log and shown as *** in the report.
     const serverKey = llamacpp_valueOf(options.extraArgs, '--api-key');
-    if (serverKey && process.env.GITHUB_ACTIONS === 'true')
+    if (serverKey && inActions())
         core_setSecret(serverKey);
     const shownFlags = [binary, ...flags.map((flag, i) => (flags[i - 1] === '--api-key' ? '***' : flag))];
     log_info(`Starting ${shownFlags.join(' ')}`);
@@ -64261,7 +64273,7 @@ async function startLlamaServer(options) {
     });
     if (spawned)
         throw new Error(`could not start ${binary}: ${spawned.message}`);
-    if (process.env.GITHUB_ACTIONS === 'true') {
+    if (inActions()) {
         saveState(State.ServerPid, String(child.pid));
         saveState(State.ServerLog, logPath);
     }
@@ -64284,7 +64296,7 @@ async function startLlamaServer(options) {
         process.off('SIGTERM', onSignal);
         await stopProcess(child);
         log.close();
-        if (process.env.GITHUB_ACTIONS === 'true')
+        if (inActions())
             saveState(State.ServerPid, '');
     };
     const reportSoFar = () => ({
@@ -69812,19 +69824,8 @@ async function main(argv) {
     try {
         if (!text('suite'))
             throw new Error('--suite is required');
-        options = {
-            suitePath: text('suite'),
-            backend: parseBackend(text('server'), '--server'),
-            baseUrl: text('base-url') || undefined,
-            apiKey: text('api-key') || process.env.MODELGATE_API_KEY || undefined,
-            model: text('model') || undefined,
-            minTokensPerSecond: parsePositiveNumber(text('min-tokens-per-second'), '--min-tokens-per-second'),
-            llamaServerPath: text('llama-server-path') || undefined,
-            extraArgs: splitArgs(text('extra-args')),
-            serverTimeoutMs: (parsePositiveNumber(text('server-timeout'), '--server-timeout') ?? 300) * 1000,
-            requestTimeoutMs: (parsePositiveNumber(text('request-timeout'), '--request-timeout') ?? 600) * 1000,
-            resultsFile: text('results-file') || 'modelgate-results.json'
-        };
+        const flags = parseRunOptions(text, (name) => `--${name}`);
+        options = { ...flags, apiKey: flags.apiKey ?? process.env.MODELGATE_API_KEY };
     }
     catch (error) {
         process.stderr.write(`${error.message}\n\n${USAGE}\n`);

@@ -42002,6 +42002,26 @@ function splitArgs(value) {
         args.push(match[1] ?? match[2] ?? match[3] ?? '');
     return args;
 }
+/**
+ * The run options, read by name: the action's inputs and the CLI's flags share names, defaults
+ * and checks. `label` names a value the way its user wrote it, for error messages.
+ */
+function parseRunOptions(read, label) {
+    const seconds = (name, fallback) => (parsePositiveNumber(read(name), label(name)) ?? fallback) * 1000;
+    return {
+        suitePath: read(Input.Suite),
+        backend: parseBackend(read(Input.Server), label(Input.Server)),
+        baseUrl: read(Input.BaseUrl) || undefined,
+        apiKey: read(Input.ApiKey) || undefined,
+        model: read(Input.Model) || undefined,
+        minTokensPerSecond: parsePositiveNumber(read(Input.MinTokensPerSecond), label(Input.MinTokensPerSecond)),
+        llamaServerPath: read(Input.LlamaServerPath) || undefined,
+        extraArgs: splitArgs(read(Input.ExtraArgs)),
+        serverTimeoutMs: seconds(Input.ServerTimeout, 300),
+        requestTimeoutMs: seconds(Input.RequestTimeout, 600),
+        resultsFile: read(Input.ResultsFile) || 'modelgate-results.json'
+    };
+}
 function readInputs() {
     const apiKey = core.getInput(Input.ApiKey);
     // Masked before anything can print it, the token too (the runner masks its own, not a PAT's).
@@ -42010,18 +42030,10 @@ function readInputs() {
     const githubToken = core.getInput(Input.GithubToken);
     if (githubToken)
         core.setSecret(githubToken);
+    // Fails with @actions/core's own message when the one required input is missing.
+    core.getInput(Input.Suite, { required: true });
     return {
-        suitePath: core.getInput(Input.Suite, { required: true }),
-        backend: parseBackend(core.getInput(Input.Server), `input '${Input.Server}'`),
-        baseUrl: core.getInput(Input.BaseUrl) || undefined,
-        apiKey: apiKey || undefined,
-        model: core.getInput(Input.Model) || undefined,
-        minTokensPerSecond: parsePositiveNumber(core.getInput(Input.MinTokensPerSecond), `input '${Input.MinTokensPerSecond}'`),
-        llamaServerPath: core.getInput(Input.LlamaServerPath) || undefined,
-        extraArgs: splitArgs(core.getInput(Input.ExtraArgs)),
-        serverTimeoutMs: (parsePositiveNumber(core.getInput(Input.ServerTimeout), `input '${Input.ServerTimeout}'`) ?? 300) * 1000,
-        requestTimeoutMs: (parsePositiveNumber(core.getInput(Input.RequestTimeout), `input '${Input.RequestTimeout}'`) ?? 600) * 1000,
-        resultsFile: core.getInput(Input.ResultsFile) || 'modelgate-results.json',
+        ...parseRunOptions((name) => core.getInput(name), (name) => `input '${name}'`),
         githubToken,
         comment: core.getBooleanInput(Input.Comment),
         commentTag: core.getInput(Input.CommentTag) || 'modelgate'
