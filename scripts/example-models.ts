@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { SLOW_MODEL_OPTIONS, writeScriptedModel } from '../src/gguf/writer.js'
+import { SLOW_MODEL_OPTIONS, writeScriptedModel } from './gguf-writer.js'
 
 export const EXAMPLE_DIR = fileURLToPath(new URL('../examples/user-status/', import.meta.url))
 export const EXAMPLE_SUITE = path.join(EXAMPLE_DIR, 'suite.yml')

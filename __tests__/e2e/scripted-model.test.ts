@@ -8,7 +8,7 @@ import { createServer } from 'node:net'
 import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { SLOW_MODEL_OPTIONS, writeScriptedModel } from '../../src/gguf/writer.js'
+import { SLOW_MODEL_OPTIONS, writeScriptedModel } from '../../scripts/gguf-writer.js'
 
 const LLAMA_SERVER =
   process.env.LLAMA_SERVER ?? join(homedir(), '.cache/modelgate/llama-server-nlc-3.21.1/bin/llama-server')

@@ -7,7 +7,7 @@ import {
   CHATML_TEMPLATE,
   splitScriptIntoPieces,
   writeScriptedModel
-} from '../../src/gguf/writer.js'
+} from '../../scripts/gguf-writer.js'
 
 const JAVA_ANSWER = [
   'Here is the fix:',
