@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
+import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { loadSuite, parseSuite, SuiteError } from '../../src/suite.js'
+import { parse } from 'yaml'
+import type { Assertion } from '../../src/checks/index.js'
+import type { ServerSettings } from '../../src/server/settings.js'
+import { loadSuite, parseSuite, SuiteError, type ChatMessage, type Suite } from '../../src/suite.js'
+import type { RawCase, RawSuite } from '../../src/suite/schema.js'
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/suites/${name}`, import.meta.url))
 
@@ -49,6 +54,11 @@ describe('loadSuite', () => {
   it('names the file when it does not exist', async () => {
     await expect(loadSuite('/nonexistent/suite.yml', 'suite.yml')).rejects.toThrow(/^suite file not found: suite\.yml/)
   })
+
+  it('names the suite option as its caller spells it', async () => {
+    await expect(loadSuite('/nonexistent/suite.yml', 'suite.yml')).rejects.toThrow("(input 'suite' is read relative to ")
+    await expect(loadSuite('/nonexistent/suite.yml', 'suite.yml', { optionLabel: '--suite' })).rejects.toThrow('(--suite is read relative to ')
+  })
 })
 
 describe('parseSuite rejects bad files with file, line, case and field', () => {
@@ -76,7 +86,7 @@ describe('parseSuite rejects bad files with file, line, case and field', () => {
     [
       'a regex that does not compile',
       oneCase('      - type: regex\n        value: "foo("\n'),
-      [expect.stringMatching(/^suite\.yml:6 case "update-user-status": assert\[0\]\.value value is not a valid regular expression: /)]
+      [expect.stringMatching(/^suite\.yml:6 case "update-user-status": assert\[0\]\.value is not a valid regular expression: /)]
     ],
     [
       'an unknown top-level key',
@@ -94,6 +104,17 @@ describe('parseSuite rejects bad files with file, line, case and field', () => {
       [
         'suite.yml:3 server.settings.gpu-offload must be one of "max", "off" or an integer',
         'suite.yml:4 server.settings.k-cache-quantization must be one of "off", "f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "iq4_nl", "q5_0", "q5_1"'
+      ]
+    ],
+    [
+      'values of the wrong type, in the settings and in a case',
+      'server:\n  settings:\n    context-length: lots\n    try-mmap: 3\ncases:\n  - id: a\n    prompt: p\n    temperature: hot\n    max-tokens: "64"\n    assert: contains\n',
+      [
+        'suite.yml:3 server.settings.context-length must be an integer',
+        'suite.yml:4 server.settings.try-mmap must be true or false',
+        'suite.yml:8 case "a": temperature must be a number',
+        'suite.yml:9 case "a": max-tokens must be an integer',
+        'suite.yml:10 case "a": assert must be a list'
       ]
     ],
     [
@@ -152,5 +173,73 @@ describe('parseSuite rejects bad files with file, line, case and field', () => {
     expect(() => parseSuite('cases:\n  - id: a\n    prompt: p\n    repeat: 0\n    top: 1\n', 'suite.yml')).toThrow(
       'suite.yml: 2 problems\nsuite.yml:4 case "a": repeat must be >= 1\nsuite.yml:5 case "a": top is not a known key'
     )
+  })
+})
+
+/** True only when A and B are the same type, not merely assignable one way. */
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
+
+describe('the types derived from the schema', () => {
+  it('describe the contract example as the schema reads it', async () => {
+    // The fixture written out: `satisfies` makes the compiler hold the derived types to the file.
+    const settings = {
+      'context-length': 8192,
+      'gpu-offload': 'max',
+      'cpu-threads': 9,
+      'eval-batch-size': 512,
+      'rope-frequency-base': 'auto',
+      'rope-frequency-scale': 'auto',
+      'offload-kv-cache-to-gpu': true,
+      'keep-model-in-memory': true,
+      'try-mmap': true,
+      seed: 'off',
+      experts: 6,
+      'force-expert-weights-on-cpu': false,
+      'flash-attention': false,
+      'k-cache-quantization': 'off',
+      'v-cache-quantization': 'off'
+    } satisfies ServerSettings
+    const raw = {
+      name: 'user status',
+      server: { backend: 'llama.cpp', model: 'models/DeepSeek-Coder-V2-Lite-Instruct-Q4_K_M.gguf', settings },
+      defaults: { temperature: 0, seed: 42, 'max-tokens': 1024, 'min-tokens-per-second': 100 },
+      cases: [
+        {
+          id: 'update-user-status',
+          system: 'You are a senior Java developer.',
+          prompt: 'Write updateUserStatus(userId, ActiveFlag, SystemDeleteFlag) ...',
+          repeat: 3,
+          assert: [
+            { type: 'contains', value: '50001' },
+            { type: 'not-regex', value: 'catch \\(.*\\) \\{\\s*return Result\\.error\\(50003' },
+            { type: 'tokens-per-second', min: 120 }
+          ]
+        },
+        {
+          id: 'chat',
+          'max-tokens': 64,
+          messages: [
+            { role: 'system', content: 'Be brief.' },
+            { role: 'user', content: 'Say hi.' }
+          ],
+          assert: [{ type: 'ttft', max: 500 }]
+        }
+      ]
+    } satisfies RawSuite
+    expect(parse(await readFile(fixture('good.yml'), 'utf8'))).toEqual(raw)
+
+    const suite = await loadSuite(fixture('good.yml'), 'good.yml')
+    expect(suite.server).toEqual({ backend: 'llama.cpp', model: raw.server.model, settings, extraArgs: [] } satisfies Suite['server'])
+    expect(suite.cases.map((c) => c.assertions)).toEqual(raw.cases.map((c) => c.assert))
+    expect(suite.cases[1]!.messages).toEqual(raw.cases[1]!.messages)
+  })
+
+  it('give the built suite what it passes through unchanged', () => {
+    // Built fields typed apart from the raw ones must still be the same types.
+    const settingsPassThrough: Equal<NonNullable<NonNullable<RawSuite['server']>['settings']>, Suite['server']['settings']> = true
+    const assertionsPassThrough: Equal<NonNullable<RawCase['assert']>[number], Assertion> = true
+    const messagesPassThrough: Equal<NonNullable<RawCase['messages']>[number], ChatMessage> = true
+    const backendPassThrough: Equal<NonNullable<RawSuite['server']>['backend'], Suite['server']['backend']> = true
+    expect([settingsPassThrough, assertionsPassThrough, messagesPassThrough, backendPassThrough]).toEqual([true, true, true, true])
   })
 })

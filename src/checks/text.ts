@@ -39,12 +39,12 @@ export function compilePattern(assertion: Assertion): RegExp {
   return new RegExp(String(assertion.value), flags.includes('g') ? flags : `${flags}g`)
 }
 
-function validatePattern(assertion: Assertion): string | undefined {
+function validatePattern(assertion: Assertion): { field: string; message: string } | undefined {
   try {
     compilePattern(assertion)
     return undefined
   } catch (error) {
-    return `value is not a valid regular expression: ${(error as Error).message}`
+    return { field: 'value', message: `is not a valid regular expression: ${(error as Error).message}` }
   }
 }
 

@@ -20,8 +20,11 @@ export interface CheckDefinition {
   /** JSON-schema `properties` of the fields besides `type`. */
   properties: Record<string, object>
   required: string[]
-  /** Checks what a schema cannot (a regular expression compiles, …): returns the problem, if any. */
-  validate?(assertion: Assertion): string | undefined
+  /**
+   * Checks what a schema cannot (a regular expression compiles, …). Returns the problem with the
+   * field it concerns, so the suite loader can point at that field instead of guessing one.
+   */
+  validate?(assertion: Assertion): { field: string; message: string } | undefined
   /**
    * Decides the check over all measured samples of a case. Samples that failed to complete are
    * passed too; a check decides for itself whether their partial text counts.
