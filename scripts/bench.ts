@@ -10,9 +10,10 @@ import { runCheck } from '../src/checks/index.js'
 import { replayCases } from '../src/replay.js'
 import { renderReport } from '../src/report.js'
 import type { CaseResult, RunResults, SampleResult } from '../src/results.js'
-import { startLlamaServer } from '../src/server/llamacpp.js'
+import { startLlamaServer } from '../src/server/llamacpp/driver.js'
 import { median } from '../src/stats.js'
-import { loadSuite } from '../src/suite.js'
+import { loadSuite } from '../src/suite/index.js'
+import { createCliHost } from '../src/host/cli.js'
 import { EXAMPLE_SUITE, exampleAnswer, writeExampleModels } from './example-models.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -30,12 +31,11 @@ const suite = await loadSuite(EXAMPLE_SUITE)
 const benchCase = { ...suite.cases[0]!, repeat: 30 }
 for (const [label, model] of [['slow', models.slow], ['fast', models.good]] as const) {
   const session = await startLlamaServer({
-    backend: 'llama.cpp',
+    host: createCliHost(),
+    options: { llamaServerPath: llamaServer, extraArgs: [] },
+    server: { settings: { 'context-length': 4096, 'cpu-threads': 2 }, extraArgs: [] },
     model,
-    settings: { 'context-length': 4096, 'cpu-threads': 2 },
-    extraArgs: [],
     readyTimeoutMs: 60_000,
-    llamaServerPath: llamaServer,
     modelBaseDir: dir,
     suitePath: EXAMPLE_SUITE
   })

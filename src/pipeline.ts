@@ -1,20 +1,21 @@
-// One run, from suite file to results, shared by the action and the CLI. It never throws: a
-// failure at any stage becomes an error in the results, and whatever was measured before it
-// stays there.
+// One run, from suite file to results, shared by the action and the CLI: suite → server session
+// → replay → checks → results. It never throws: a failure at any stage becomes an error in the
+// results, and whatever was measured before it stays there.
 import path from 'node:path'
 import { judgeCase, type Assertion } from './checks/index.js'
-import type { RunOptions } from './inputs.js'
+import type { RunHost } from './host/types.js'
+import { Input, State, type RunOptions } from './options.js'
 import { replayCases } from './replay.js'
 import type { CaseResult, FigureSource, RunResults, SampleResult, ServerReport } from './results.js'
-import { startSession } from './server/index.js'
+import { driverOf } from './server/registry.js'
 import { ServerStartError, type ServerSession } from './server/types.js'
-import { median } from './stats.js'
-import { displayPathOf, loadSuite, type Suite, type SuiteCase } from './suite.js'
+import { formatFigure, median } from './stats.js'
+import { displayPathOf, loadSuite, type Suite, type SuiteCase } from './suite/index.js'
 import { MODELGATE_VERSION } from './version.js'
 
-export interface PipelineHooks {
-  onSample?(suiteCase: SuiteCase, sample: SampleResult): void
-  log?(message: string): void
+/** The line each measured sample gets in the log, in the action and the CLI alike. */
+export function sampleProgressLine(suiteCase: SuiteCase, sample: SampleResult): string {
+  return `${suiteCase.id} sample ${sample.index + 1}/${suiteCase.repeat}: ${formatFigure(sample.tokensPerSecond)} tokens/s${sample.error ? `, failed: ${sample.error}` : ''}`
 }
 
 /** The speed floor a case is held to: its own check, else the input's, else the suite's. */
@@ -58,9 +59,9 @@ function environmentOf(): RunResults['environment'] {
   }
 }
 
-export async function runPipeline(options: RunOptions, hooks: PipelineHooks = {}): Promise<RunResults> {
+export async function runPipeline(options: RunOptions, host: RunHost): Promise<RunResults> {
   const startedAt = new Date().toISOString()
-  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
+  const workspace = host.workspace
   const absoluteSuite = path.resolve(workspace, options.suitePath)
   const errors: string[] = []
   let suite: Suite | undefined
@@ -69,26 +70,25 @@ export async function runPipeline(options: RunOptions, hooks: PipelineHooks = {}
   let failedStart: ServerReport | undefined
 
   try {
-    suite = await loadSuite(absoluteSuite, displayPathOf(absoluteSuite, workspace))
+    suite = await loadSuite(absoluteSuite, displayPathOf(absoluteSuite, workspace), { optionLabel: host.optionLabel(Input.Suite) })
     const backend = options.backend ?? suite.server.backend ?? 'connect'
-    hooks.log?.(`Starting ${backend} session`)
-    session = await startSession({
-      backend,
-      baseUrl: options.baseUrl ?? suite.server.baseUrl,
-      apiKey: options.apiKey,
+    host.info(`Starting ${backend} session`)
+    host.saveState(State.Backend, backend)
+    session = await driverOf(backend).start({
+      host,
+      options: options.backends[backend],
+      server: suite.server,
       model: options.model ?? suite.server.model,
-      settings: suite.server.settings,
-      extraArgs: [...suite.server.extraArgs, ...options.extraArgs],
+      apiKey: options.apiKey,
       readyTimeoutMs: options.serverTimeoutMs,
-      llamaServerPath: options.llamaServerPath,
       modelBaseDir: options.model ? workspace : path.dirname(absoluteSuite),
       suitePath: suite.path
     })
-    hooks.log?.(`Replaying ${suite.cases.length} cases against ${session.model} at ${session.baseUrl}`)
+    host.info(`Replaying ${suite.cases.length} cases against ${session.model} at ${session.baseUrl}`)
     const replay = await replayCases(
       { baseUrl: session.baseUrl, apiKey: session.apiKey, model: session.model, engine: session.engine, requestTimeoutMs: options.requestTimeoutMs },
       suite.cases,
-      { onSample: hooks.onSample }
+      { onSample: (suiteCase, sample) => host.info(sampleProgressLine(suiteCase, sample)) }
     )
     if (replay.abortedBy) errors.push(replay.abortedBy)
     const floor = options.minTokensPerSecond ?? suite.minTokensPerSecond

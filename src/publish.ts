@@ -1,12 +1,12 @@
 // Where a run's report goes: the sticky PR comment, the job summary, the results file and the
 // step outputs. A comment that cannot be posted is a warning; the other places still get the
 // report, so a result is never lost.
-import { mkdir, writeFile } from 'node:fs/promises'
-import path from 'node:path'
 import * as core from '@actions/core'
 import * as github from '@actions/github'
-import { Output } from './inputs.js'
+import type { RunHost } from './host/types.js'
+import { Output } from './options.js'
 import { renderReport } from './report.js'
+import { saveResultsFile } from './results-file.js'
 import type { RunResults } from './results.js'
 import { formatFigure } from './stats.js'
 
@@ -72,13 +72,6 @@ function describeCommentError(error: unknown, target: CommentTarget): string {
   return `commenting on ${where} failed: ${message}. The job summary and the results file still hold the report.`
 }
 
-export async function writeResultsFile(file: string, results: RunResults): Promise<string> {
-  const absolute = path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), file)
-  await mkdir(path.dirname(absolute), { recursive: true })
-  await writeFile(absolute, `${JSON.stringify(results, null, 2)}\n`)
-  return absolute
-}
-
 export interface PublishOptions {
   githubToken: string
   comment: boolean
@@ -87,14 +80,9 @@ export interface PublishOptions {
 }
 
 /** Publishes everywhere it can; each place failing alone is a warning, never a lost result. */
-export async function publishResults(results: RunResults, options: PublishOptions): Promise<void> {
-  try {
-    const resultsPath = await writeResultsFile(options.resultsFile, results)
-    core.info(`Results written to ${resultsPath}`)
-    core.setOutput(Output.ResultsFile, resultsPath)
-  } catch (error) {
-    core.warning(`could not write results-file '${options.resultsFile}': ${(error as Error).message}. The job summary and the comment still hold the report.`)
-  }
+export async function publishResults(results: RunResults, options: PublishOptions, host: RunHost): Promise<void> {
+  const resultsPath = await saveResultsFile(options.resultsFile, results, host)
+  if (resultsPath) core.setOutput(Output.ResultsFile, resultsPath)
 
   core.setOutput(Output.Passed, String(results.passed))
   core.setOutput(Output.CasesPassed, String(results.cases.filter((c) => c.passed).length))
@@ -104,26 +92,26 @@ export async function publishResults(results: RunResults, options: PublishOption
   try {
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderReport(results, { maxLength: 1024 * 1024 - 1024 })).write()
   } catch (error) {
-    core.warning(`could not write the job summary: ${(error as Error).message}`)
+    host.warn(`could not write the job summary: ${(error as Error).message}`)
   }
 
   const target = pullRequestOf(github.context)
   if (!options.comment) return
   if (!target) {
-    core.info(`No pull request in this ${github.context.eventName} event; no comment posted.`)
+    host.info(`No pull request in this ${github.context.eventName} event; no comment posted.`)
     return
   }
   if (!options.githubToken) {
-    core.warning('github-token is empty: no comment posted. The job summary and the results file hold the report.')
+    host.warn('github-token is empty: no comment posted. The job summary and the results file hold the report.')
     return
   }
   const marker = markerFor(options.commentTag)
   try {
     const octokit = github.getOctokit(options.githubToken)
     const { url, action } = await upsertComment(octokit, target, marker, renderReport(results, { marker }))
-    core.info(`Comment ${action}: ${url}`)
+    host.info(`Comment ${action}: ${url}`)
     core.setOutput(Output.CommentUrl, url)
   } catch (error) {
-    core.warning(describeCommentError(error, target))
+    host.warn(describeCommentError(error, target))
   }
 }

@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { SLOW_MODEL_OPTIONS, writeScriptedModel } from '../../src/gguf/writer.js'
+import { SLOW_MODEL_OPTIONS, writeScriptedModel } from '../../scripts/gguf-writer.js'
+import { createCliHost } from '../../src/host/cli.js'
 import type { RunResults } from '../../src/results.js'
-import { startLlamaServer } from '../../src/server/llamacpp.js'
+import { startLlamaServer } from '../../src/server/llamacpp/driver.js'
 import type { ServerSession } from '../../src/server/types.js'
 import { startFakeGitHub, type FakeGitHub } from '../support/github-api.js'
 import { closedPort } from '../support/ports.js'
@@ -42,12 +43,11 @@ let github: FakeGitHub
 
 async function startServer(model: string, settings = {}): Promise<ServerSession> {
   return startLlamaServer({
-    backend: 'llama.cpp',
+    host: createCliHost(() => {}),
+    options: { llamaServerPath: process.env.LLAMA_SERVER, extraArgs: [] },
+    server: { settings: { 'context-length': 2048, 'cpu-threads': 2, ...settings }, extraArgs: [] },
     model,
-    settings: { 'context-length': 2048, 'cpu-threads': 2, ...settings },
-    extraArgs: [],
     readyTimeoutMs: 60_000,
-    llamaServerPath: process.env.LLAMA_SERVER,
     modelBaseDir: workspace,
     suitePath: 'suite.yml'
   })

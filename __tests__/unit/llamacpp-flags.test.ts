@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { loadModeOf, settingsToFlags } from '../../src/server/llamacpp-flags.js'
-import { splitArgs } from '../../src/inputs.js'
+import { loadModeOf, settingsToFlags, splitArgs } from '../../src/server/llamacpp/flags.js'
 
 const deepseek = { architecture: 'deepseek2', blockCount: 27 }
 

@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { clientDecodeRate, createClient, replayCases, replaySample, type ReplayTarget } from '../../src/replay.js'
-import { connectToServer } from '../../src/server/connect.js'
+import { connectDriver } from '../../src/server/connect.js'
 import { normaliseBaseUrl, probeServer } from '../../src/server/probe.js'
-import type { SuiteCase } from '../../src/suite.js'
+import type { SuiteCase } from '../../src/suite/index.js'
+import { recordingHost } from '../support/host.js'
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server.js'
 import { closedPort } from '../support/ports.js'
+
+function connect(options: { baseUrl?: string }, readyTimeoutMs: number) {
+  return connectDriver.start({ host: recordingHost(), options, server: { settings: {}, extraArgs: [] }, readyTimeoutMs, modelBaseDir: '.', suitePath: 'suite.yml' })
+}
 
 const JAVA_ANSWER_START = '```java\npublic Result updateUserStatus(Long userId, Integer activeFlag, Integer systemDeleteFlag) {\n'
 
@@ -185,19 +190,19 @@ describe('probeServer and connect', () => {
 
   it('names the URL of a server that is not there', async () => {
     const closed = await closedPort()
-    await expect(connectToServer({ backend: 'connect', baseUrl: `http://127.0.0.1:${closed}/v1`, settings: {}, extraArgs: [], readyTimeoutMs: 600, modelBaseDir: '.', suitePath: 'suite.yml' })).rejects.toThrow(
+    await expect(connect({ baseUrl: `http://127.0.0.1:${closed}/v1` }, 600)).rejects.toThrow(
       `cannot reach the model server at http://127.0.0.1:${closed}/v1/models: ECONNREFUSED`
     )
   })
 
   it('uses the one model the server serves, and reports what it found', async () => {
-    const session = await connectToServer({ backend: 'connect', baseUrl: server.url, settings: {}, extraArgs: [], readyTimeoutMs: 2000, modelBaseDir: '.', suitePath: 'suite.yml' })
+    const session = await connect({ baseUrl: server.url }, 2000)
     expect(session.model).toBe('good.gguf')
     expect(session.report()).toEqual({ backend: 'connect', engine: 'llama.cpp', baseUrl: `${server.url}/v1`, model: 'good.gguf', settings: {}, build: 'b1-80fb11a' })
   })
 
   it('needs a base URL', async () => {
-    await expect(connectToServer({ backend: 'connect', settings: {}, extraArgs: [], readyTimeoutMs: 600, modelBaseDir: '.', suitePath: 'suite.yml' })).rejects.toThrow(
+    await expect(connect({}, 600)).rejects.toThrow(
       "server 'connect' needs a base URL: set the input 'base-url' or server.base-url in the suite"
     )
   })

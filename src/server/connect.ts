@@ -1,54 +1,66 @@
-import { warn } from '../log.js'
+// `server: connect`: a server that is already running (llama-server, LM Studio, any
+// OpenAI-compatible one). modelgate neither loads nor stops anything.
+import type { RunHost } from '../host/types.js'
 import type { ServerReport } from '../results.js'
 import { normaliseBaseUrl, probeServer } from './probe.js'
-import type { ServerSession, SessionOptions } from './types.js'
+import type { BackendDriver } from './types.js'
 
-/** Connects to a server that is already running; modelgate neither loads nor stops anything. */
-export async function connectToServer(options: SessionOptions): Promise<ServerSession> {
-  if (!options.baseUrl) throw new Error("server 'connect' needs a base URL: set the input 'base-url' or server.base-url in the suite")
-  const baseUrl = normaliseBaseUrl(options.baseUrl)
-  const info = await probeServer(baseUrl, options.apiKey, options.readyTimeoutMs)
-  const model = chooseModel(options.model, info.loadedModels, info.engine, baseUrl)
-  const notApplied = Object.keys(options.settings).map((setting) => ({
-    setting,
-    reason: 'connect mode uses the server as it is running; start it with these settings or use server llama.cpp/lmstudio'
-  }))
-  if (notApplied.length > 0) warn(`connect mode does not apply server.settings (${notApplied.map((n) => n.setting).join(', ')})`)
-  const report: ServerReport = {
-    backend: 'connect',
-    engine: info.engine,
-    baseUrl,
-    model,
-    settings: { ...options.settings },
-    ...(info.build ? { build: info.build } : {}),
-    ...(notApplied.length ? { notApplied } : {})
-  }
-  return {
-    backend: 'connect',
-    engine: info.engine,
-    baseUrl,
-    apiKey: options.apiKey ?? '',
-    model,
-    report: () => report,
-    stop: async () => {}
+export interface ConnectOptions {
+  baseUrl?: string
+}
+
+export const connectDriver: BackendDriver<ConnectOptions> = {
+  options: [{ name: 'base-url', value: ' URL', description: 'OpenAI-compatible URL for connect (e.g. http://127.0.0.1:8080/v1)' }],
+  readOptions: (read) => ({ baseUrl: read('base-url') || undefined }),
+
+  async start({ host, options, server, model: requested, apiKey, readyTimeoutMs }) {
+    const given = options.baseUrl ?? server.baseUrl
+    if (!given) throw new Error(`server 'connect' needs a base URL: set ${host.optionRef('base-url')} or server.base-url in the suite`)
+    const baseUrl = normaliseBaseUrl(given)
+    const info = await probeServer(baseUrl, apiKey, readyTimeoutMs)
+    const model = chooseModel(host, requested, info.loadedModels, info.engine, baseUrl)
+    const notApplied = Object.keys(server.settings).map((setting) => ({
+      setting,
+      reason: 'connect mode uses the server as it is running; start it with these settings or use server llama.cpp/lmstudio'
+    }))
+    if (notApplied.length > 0) host.warn(`connect mode does not apply server.settings (${notApplied.map((n) => n.setting).join(', ')})`)
+    const report: ServerReport = {
+      backend: 'connect',
+      engine: info.engine,
+      baseUrl,
+      model,
+      settings: { ...server.settings },
+      ...(info.build ? { build: info.build } : {}),
+      ...(notApplied.length ? { notApplied } : {})
+    }
+    return {
+      backend: 'connect',
+      engine: info.engine,
+      baseUrl,
+      apiKey: apiKey ?? '',
+      model,
+      report: () => report,
+      stop: async () => {}
+    }
   }
 }
 
-function chooseModel(requested: string | undefined, loaded: string[], engine: string, baseUrl: string): string {
+function chooseModel(host: RunHost, requested: string | undefined, loaded: string[], engine: string, baseUrl: string): string {
   if (requested) {
     if (!loaded.includes(requested)) {
       if (engine === 'llama.cpp' && loaded.length > 0) {
         // llama-server ignores the request's model field: say which model really answers.
-        warn(`llama-server at ${baseUrl} serves ${loaded.join(', ')}, not '${requested}'; the results are for ${loaded[0]}`)
+        host.warn(`llama-server at ${baseUrl} serves ${loaded.join(', ')}, not '${requested}'; the results are for ${loaded[0]}`)
         return loaded[0]!
       }
       if (engine === 'lmstudio') {
-        warn(`'${requested}' is not loaded in LM Studio at ${baseUrl}; it will load it just in time with its default settings`)
+        host.warn(`'${requested}' is not loaded in LM Studio at ${baseUrl}; it will load it just in time with its default settings`)
       }
     }
     return requested
   }
   if (loaded.length === 1) return loaded[0]!
-  if (loaded.length === 0) throw new Error(`the model server at ${baseUrl} has no model loaded; set the input 'model' or server.model in the suite`)
-  throw new Error(`the model server at ${baseUrl} serves several models (${loaded.join(', ')}); choose one with the input 'model' or server.model in the suite`)
+  const choose = `${host.optionRef('model')} or server.model in the suite`
+  if (loaded.length === 0) throw new Error(`the model server at ${baseUrl} has no model loaded; set ${choose}`)
+  throw new Error(`the model server at ${baseUrl} serves several models (${loaded.join(', ')}); choose one with ${choose}`)
 }

@@ -3,6 +3,11 @@
 import { rootCauseOf } from '../errors.js'
 import type { Engine } from './types.js'
 
+/** The server answered, and what it said ends the wait: no retry can change it. */
+export class ServerAnswerError extends Error {
+  override name = 'ServerAnswerError'
+}
+
 export interface EngineInfo {
   engine: Engine
   build?: string
@@ -58,9 +63,9 @@ export async function probeServer(baseUrl: string, apiKey: string | undefined, t
     try {
       models = await getJson(modelsUrl, apiKey, Math.max(1000, Math.min(10_000, deadline - Date.now())))
       if (models.status !== 503) break
-      if (Date.now() >= deadline) throw new Error(`the model server at ${baseUrl} was still loading after ${Math.round(timeoutMs / 1000)} s (503 from ${modelsUrl})`)
+      if (Date.now() >= deadline) throw new ServerAnswerError(`the model server at ${baseUrl} was still loading after ${Math.round(timeoutMs / 1000)} s (503 from ${modelsUrl})`)
     } catch (error) {
-      if ((error as Error).message.startsWith('the model server')) throw error
+      if (error instanceof ServerAnswerError) throw error
       if (Date.now() >= deadline) throw new Error(describeFetchError(modelsUrl, error), { cause: error })
     }
     await new Promise((resolve) => setTimeout(resolve, 500))

@@ -1,7 +1,7 @@
 // Maps the suite's settings (LM Studio's names) to llama-server flags. Every given setting
 // becomes an explicit flag and `--fit off` is always passed: llama-server's fit step would
 // otherwise change unset values to fit VRAM, and the run would not be the one the suite names.
-import type { ServerSettings } from '../suite.js'
+import type { ServerSettings } from '../settings.js'
 
 export interface ModelFacts {
   /** `general.architecture`, e.g. llama or deepseek2. */
@@ -70,4 +70,12 @@ export function settingsToFlags(settings: ServerSettings, model: ModelFacts): st
 /** The long or short option names in `flags` (values left out), to check against --help. */
 export function optionNames(flags: readonly string[]): string[] {
   return flags.filter((f) => /^--?[a-zA-Z]/.test(f))
+}
+
+/** Splits extra arguments the way a user writes them in YAML: on whitespace and new lines, honouring quotes. */
+export function splitArgs(value: string): string[] {
+  const args: string[] = []
+  const pattern = /"([^"]*)"|'([^']*)'|(\S+)/g
+  for (const match of value.matchAll(pattern)) args.push(match[1] ?? match[2] ?? match[3] ?? '')
+  return args
 }

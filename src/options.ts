@@ -1,0 +1,79 @@
+// The run's options and every name users see, in one place: action.yml, the code and the README
+// spell them so. The action reads them as inputs, the CLI as flags (same names, defaults and
+// checks); each backend reads its own (registry.ts).
+import { BACKENDS, isBackend, readBackendOptions, type Backend, type BackendOptions } from './server/registry.js'
+
+export const Input = {
+  Suite: 'suite',
+  Server: 'server',
+  ApiKey: 'api-key',
+  Model: 'model',
+  MinTokensPerSecond: 'min-tokens-per-second',
+  GithubToken: 'github-token',
+  Comment: 'comment',
+  CommentTag: 'comment-tag',
+  ResultsFile: 'results-file',
+  ServerTimeout: 'server-timeout',
+  RequestTimeout: 'request-timeout'
+} as const
+
+export const Output = {
+  Passed: 'passed',
+  CasesPassed: 'cases-passed',
+  CasesFailed: 'cases-failed',
+  TokensPerSecond: 'tokens-per-second',
+  ResultsFile: 'results-file',
+  CommentUrl: 'comment-url'
+} as const
+
+/** State the main step leaves for the post step; each backend keeps its own names beside it. */
+export const State = {
+  Backend: 'backend'
+} as const
+
+/** What a run needs, whether it came from action inputs or CLI flags. */
+export interface RunOptions {
+  suitePath: string
+  /** Overrides the suite's `server.backend`. */
+  backend?: Backend
+  apiKey?: string
+  model?: string
+  minTokensPerSecond?: number
+  serverTimeoutMs: number
+  requestTimeoutMs: number
+  resultsFile: string
+  /** Each backend's own options (base-url, llama-server-path, extra-args, …). */
+  backends: BackendOptions
+}
+
+export function parseBackend(value: string, source: string): Backend | undefined {
+  if (value === '') return undefined
+  if (isBackend(value)) return value
+  throw new Error(`Invalid ${source} '${value}': expected one of ${BACKENDS.join(', ')}.`)
+}
+
+export function parsePositiveNumber(value: string, source: string): number | undefined {
+  if (value.trim() === '') return undefined
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`Invalid ${source} '${value}': expected a number above 0.`)
+  return n
+}
+
+/**
+ * The run options, read by name. `label` names a value the way its user wrote it, for error
+ * messages: `input 'server'` in the action, `--server` in the CLI.
+ */
+export function parseRunOptions(read: (name: string) => string, label: (name: string) => string): RunOptions {
+  const seconds = (name: string, fallback: number) => (parsePositiveNumber(read(name), label(name)) ?? fallback) * 1000
+  return {
+    suitePath: read(Input.Suite),
+    backend: parseBackend(read(Input.Server), label(Input.Server)),
+    apiKey: read(Input.ApiKey) || undefined,
+    model: read(Input.Model) || undefined,
+    minTokensPerSecond: parsePositiveNumber(read(Input.MinTokensPerSecond), label(Input.MinTokensPerSecond)),
+    serverTimeoutMs: seconds(Input.ServerTimeout, 300),
+    requestTimeoutMs: seconds(Input.RequestTimeout, 600),
+    resultsFile: read(Input.ResultsFile) || 'modelgate-results.json',
+    backends: readBackendOptions(read, label)
+  }
+}
