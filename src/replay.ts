@@ -5,7 +5,7 @@ import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'o
 import { rootCauseOf } from './errors.js'
 import type { SampleResult, ServerFigures } from './results.js'
 import type { Engine } from './server/types.js'
-import type { SuiteCase } from './suite.js'
+import type { SuiteCase } from './suite/index.js'
 
 export interface ReplayTarget {
   baseUrl: string
@@ -65,7 +65,10 @@ export function createClient(target: ReplayTarget, maxRetries: number): OpenAI {
     // The SDK insists on a key; local servers mostly take none.
     apiKey: target.apiKey || 'not-needed',
     maxRetries,
-    timeout: target.requestTimeoutMs
+    timeout: target.requestTimeoutMs,
+    // The SDK would print a broken stream's raw text with console.error: server text reaching the
+    // log unescaped. The sample's error already says what broke.
+    logLevel: 'off'
   })
 }
 
@@ -84,16 +87,28 @@ function requestOf(target: ReplayTarget, suiteCase: SuiteCase, maxTokens = suite
   }
 }
 
-export function describeRequestError(error: unknown, baseUrl: string): string {
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return `no answer from ${baseUrl} within the request timeout`
+/** Why a request failed: `connection` means the server is gone, so later samples would fail alike. */
+export type RequestFailureKind = 'timeout' | 'connection' | 'http' | 'stream'
+
+export interface RequestFailure {
+  kind: RequestFailureKind
+  message: string
+}
+
+export function classifyRequestError(error: unknown, baseUrl: string): RequestFailure {
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return { kind: 'timeout', message: `no answer from ${baseUrl} within the request timeout` }
   if (error instanceof OpenAI.APIConnectionError) {
-    return `lost the connection to ${baseUrl}: ${rootCauseOf(error)}`
+    return { kind: 'connection', message: `lost the connection to ${baseUrl}: ${rootCauseOf(error)}` }
   }
   if (error instanceof OpenAI.APIError && error.status !== undefined) {
-    return `${baseUrl} answered HTTP ${error.status}: ${error.message.replace(/^\d+\s*/, '')}`
+    return { kind: 'http', message: `${baseUrl} answered HTTP ${error.status}: ${error.message.replace(/^\d+\s*/, '')}` }
   }
   const message = (error as Error)?.message ?? String(error)
-  return `the stream from ${baseUrl} broke off: ${message}`
+  return { kind: 'stream', message: `the stream from ${baseUrl} broke off: ${message}` }
+}
+
+export function describeRequestError(error: unknown, baseUrl: string): string {
+  return classifyRequestError(error, baseUrl).message
 }
 
 /**
@@ -110,6 +125,10 @@ export function clientDecodeRate(stream: { counted: number | undefined; finishRe
 
 /** One measured request. Never throws: a failure is kept on the sample with what arrived before it. */
 export async function replaySample(client: OpenAI, target: ReplayTarget, suiteCase: SuiteCase, index: number): Promise<SampleResult> {
+  return (await measureSample(client, target, suiteCase, index)).sample
+}
+
+async function measureSample(client: OpenAI, target: ReplayTarget, suiteCase: SuiteCase, index: number): Promise<{ sample: SampleResult; failure?: RequestFailure }> {
   let text = ''
   let finishReason: string | null = null
   let usage: SampleResult['usage'] = null
@@ -118,7 +137,7 @@ export async function replaySample(client: OpenAI, target: ReplayTarget, suiteCa
   let firstAt: number | null = null
   let lastAt: number | null = null
   let contentChunks = 0
-  let error: string | undefined
+  let failure: RequestFailure | undefined
   let deadline: NodeJS.Timeout | undefined
   let cutOff = false
   const timeoutMessage = `no answer from ${target.baseUrl} within the request timeout (${target.requestTimeoutMs / 1000} s)`
@@ -152,12 +171,12 @@ export async function replaySample(client: OpenAI, target: ReplayTarget, suiteCa
     }
   } catch (caught) {
     const timedOut = cutOff || (caught instanceof OpenAI.APIConnectionError && performance.now() - sentAt >= target.requestTimeoutMs * 0.95)
-    error = timedOut ? timeoutMessage : describeRequestError(caught, target.baseUrl)
+    failure = timedOut ? { kind: 'timeout', message: timeoutMessage } : classifyRequestError(caught, target.baseUrl)
   } finally {
     clearTimeout(deadline)
   }
   // An aborted stream ends its iteration quietly.
-  if (cutOff) error = timeoutMessage
+  if (cutOff) failure = { kind: 'timeout', message: timeoutMessage }
   const totalMs = performance.now() - sentAt
   const clientFigures = {
     ttftMs: firstAt !== null ? firstAt - sentAt : null,
@@ -169,7 +188,7 @@ export async function replaySample(client: OpenAI, target: ReplayTarget, suiteCa
   const server = serverFiguresOf(timings, stats)
   const serverRate = server?.tokensPerSecond
   const serverTtft = server?.ttftMs
-  return {
+  const sample: SampleResult = {
     index,
     text,
     finishReason,
@@ -181,8 +200,9 @@ export async function replaySample(client: OpenAI, target: ReplayTarget, suiteCa
     ttftSource: serverTtft !== undefined ? 'server' : clientFigures.ttftMs !== null ? 'client' : null,
     server,
     client: clientFigures,
-    ...(error ? { error } : {})
+    ...(failure ? { error: failure.message } : {})
   }
+  return { sample, ...(failure ? { failure } : {}) }
 }
 
 /** A short request that loads caches and kernels before anything is measured; not counted. */
@@ -213,12 +233,10 @@ export async function replayCases(target: ReplayTarget, cases: readonly SuiteCas
   }
   for (const suiteCase of cases) {
     for (let index = 0; index < suiteCase.repeat; index++) {
-      const sample = await replaySample(measuring, target, suiteCase, index)
+      const { sample, failure } = await measureSample(measuring, target, suiteCase, index)
       samples.get(suiteCase.id)!.push(sample)
       progress.onSample?.(suiteCase, sample)
-      if (sample.error?.startsWith('lost the connection')) {
-        return { samples, abortedBy: sample.error }
-      }
+      if (failure?.kind === 'connection') return { samples, abortedBy: failure.message }
     }
   }
   return { samples }
