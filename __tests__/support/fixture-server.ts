@@ -7,13 +7,17 @@ import type { AddressInfo } from 'node:net'
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/llama-server/${name}`, import.meta.url), 'utf8')
 
-export type Fault = 'none' | 'hang' | 'stall-mid-stream' | 'die-mid-stream' | 'garbage' | 'bad-request'
+export type Fault = 'none' | 'hang' | 'stall-mid-stream' | 'die-mid-stream' | 'garbage' | 'bad-request' | 'drop-connection'
 
 export interface FixtureServer {
   url: string
   /** Bodies of the chat requests received. */
   chatRequests: Record<string, unknown>[]
+  /** The Authorization header of each chat request. */
+  chatAuthorizations: (string | undefined)[]
   fault: Fault
+  /** Chat requests answered normally before `fault` applies (a warm-up that works, then a fault). */
+  faultAfter: number
   /** Number of 503 "Loading model" answers to give before the server is ready. */
   loadingAnswers: number
   close(): Promise<void>
@@ -29,7 +33,9 @@ export async function startFixtureServer(): Promise<FixtureServer> {
   const state: FixtureServer = {
     url: '',
     chatRequests: [],
+    chatAuthorizations: [],
     fault: 'none',
+    faultAfter: 0,
     loadingAnswers: 0,
     close: async () => {}
   }
@@ -53,22 +59,26 @@ export async function startFixtureServer(): Promise<FixtureServer> {
       if (req.url === '/v1/models') return json(200, fixture('v1-models.json'))
       if (req.url === '/v1/chat/completions' && req.method === 'POST') {
         state.chatRequests.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>)
-        if (state.fault === 'hang') return
-        if (state.fault === 'bad-request') {
+        state.chatAuthorizations.push(req.headers.authorization)
+        const fault = state.faultAfter > 0 ? (state.faultAfter--, 'none') : state.fault
+        if (fault === 'hang') return
+        // As a server that went away: the connection closes before any answer.
+        if (fault === 'drop-connection') return void req.socket.destroy()
+        if (fault === 'bad-request') {
           const { status, body } = httpBody('chat-bad-request.http')
           return json(status, body)
         }
         res.writeHead(200, { 'content-type': 'text/event-stream' })
-        if (state.fault === 'garbage') {
+        if (fault === 'garbage') {
           res.end('data: {"choices": [this is not json\n\n')
           return
         }
         const events = fixture('chat-stream-include-usage.sse').split('\n\n').filter(Boolean)
-        if (state.fault === 'stall-mid-stream') {
+        if (fault === 'stall-mid-stream') {
           res.write(events.slice(0, 8).join('\n\n') + '\n\n')
           return
         }
-        if (state.fault === 'die-mid-stream') {
+        if (fault === 'die-mid-stream') {
           res.write(events.slice(0, 8).join('\n\n') + '\n\n')
           setTimeout(() => res.socket?.destroy(), 20)
           return

@@ -27,6 +27,8 @@ export interface FakeGitHubOptions {
 
 export interface FakeGitHub {
   url: string
+  /** Status comment writes get from now on (403 acts out a read-only token); undefined accepts them. */
+  writeStatus?: number
   requests: RecordedRequest[]
   comments: StoredComment[]
   addComment(body: string, login?: string): StoredComment
@@ -40,6 +42,8 @@ export async function startFakeGitHub(owner: string, repo: string, issue: number
   const comments: StoredComment[] = []
   let nextId = 1000
   const base = `/repos/${owner}/${repo}/issues`
+
+  const fake: FakeGitHub = { url: '', writeStatus: options.writeStatus, requests, comments, addComment: (body, login) => addComment(body, login), close: async () => {} }
 
   const addComment = (body: string, login = viewer): StoredComment => {
     const id = nextId++
@@ -60,7 +64,7 @@ export async function startFakeGitHub(owner: string, repo: string, issue: number
         res.writeHead(status, { 'content-type': 'application/json', ...headers })
         res.end(JSON.stringify(payload))
       }
-      const denied = () => send(options.writeStatus!, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' })
+      const denied = () => send(fake.writeStatus!, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' })
 
       if (req.method === 'POST' && url.pathname === '/graphql') return send(200, { data: { viewer: { login: viewer } } })
       if (req.method === 'GET' && url.pathname === `${base}/${issue}/comments`) {
@@ -72,12 +76,12 @@ export async function startFakeGitHub(owner: string, repo: string, issue: number
         return send(200, slice, link)
       }
       if (req.method === 'POST' && url.pathname === `${base}/${issue}/comments`) {
-        if (options.writeStatus) return denied()
+        if (fake.writeStatus) return denied()
         return send(201, addComment((body as { body: string }).body))
       }
       const update = url.pathname.match(new RegExp(`^${base}/comments/(\\d+)$`))
       if (req.method === 'PATCH' && update) {
-        if (options.writeStatus) return denied()
+        if (fake.writeStatus) return denied()
         const comment = comments.find((c) => c.id === Number(update[1]))
         if (!comment) return send(404, { message: 'Not Found' })
         comment.body = (body as { body: string }).body
@@ -87,11 +91,7 @@ export async function startFakeGitHub(owner: string, repo: string, issue: number
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    comments,
-    addComment,
-    close: () => new Promise((resolve) => server.close(() => resolve()))
-  }
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  fake.close = () => new Promise((resolve) => server.close(() => resolve()))
+  return fake
 }

@@ -1,0 +1,97 @@
+// The CLI's main() in-process against the fixture server: what a suite author sees on stdout
+// (the report) and stderr (progress, warnings), and the exit status the gate gives.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { main } from '../../src/cli.js'
+import type { RunResults } from '../../src/results.js'
+import { startFixtureServer, type FixtureServer } from '../support/fixture-server.js'
+
+let server: FixtureServer
+let dir: string
+let cwd: string
+let stdout: string
+let stderr: string
+
+const SUITE = `name: fixture
+cases:
+  - id: keeps-validation
+    prompt: Write updateUserStatus.
+    repeat: 2
+    assert:
+      - type: contains
+        value: Result.error(50002
+`
+
+beforeAll(async () => {
+  server = await startFixtureServer()
+  dir = await mkdtemp(path.join(os.tmpdir(), 'modelgate-cli-unit-'))
+  await writeFile(path.join(dir, 'suite.yml'), SUITE)
+  await writeFile(path.join(dir, 'fails.yml'), SUITE.replace('Result.error(50002', 'Objects.requireNonNull'))
+  cwd = process.cwd()
+  process.chdir(dir)
+})
+afterAll(async () => {
+  process.chdir(cwd)
+  await server.close()
+})
+beforeEach(() => {
+  stdout = ''
+  stderr = ''
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true))
+  jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true))
+})
+afterEach(() => jest.restoreAllMocks())
+
+const connect = (...more: string[]) => main(['--suite', 'suite.yml', '--server', 'connect', '--base-url', server.url, ...more], {})
+
+describe('modelgate CLI in-process', () => {
+  it('prints the report, writes the results file and exits 0 when the gate passes', async () => {
+    expect(await connect()).toBe(0)
+    expect(stdout.startsWith('### ✅ modelgate passed: fixture\n')).toBe(true)
+    expect(stderr).toMatch(/^keeps-validation sample 2\/2: [\d.]+ tokens\/s$/m)
+    expect(stderr).toContain(`Results written to ${path.join(dir, 'modelgate-results.json')}`)
+    const results = JSON.parse(await readFile(path.join(dir, 'modelgate-results.json'), 'utf8')) as RunResults
+    expect(results.cases[0]!.samples).toHaveLength(2)
+  })
+
+  it('exits 1 when the gate fails, and prints why', async () => {
+    expect(await main(['--suite', 'fails.yml', '--base-url', server.url, '--results-file', 'fails.json'], {})).toBe(1)
+    expect(stdout).toContain('**0 of 1 case passed.** Failed: keeps-validation (contains)')
+  })
+
+  it('prints the results JSON with --json', async () => {
+    expect(await connect('--json', '--results-file', 'json.json')).toBe(0)
+    expect((JSON.parse(stdout) as RunResults).passed).toBe(true)
+  })
+
+  it('still prints the report when the results file cannot be written', async () => {
+    expect(await connect('--results-file', 'suite.yml/results.json')).toBe(0)
+    expect(stderr).toMatch(/^warning: could not write results-file 'suite\.yml\/results\.json': .*\. The report is still printed\.$/m)
+    expect(stdout.startsWith('### ✅ modelgate passed')).toBe(true)
+  })
+
+  it('names options as flags in what it says', async () => {
+    expect(await main(['--suite', 'suite.yml', '--results-file', 'x.json'], {})).toBe(1)
+    expect(stdout).toContain("server 'connect' needs a base URL: set --base-url or server.base-url in the suite")
+  })
+
+  it('sends MODELGATE_API_KEY and keeps it out of what it prints', async () => {
+    const key = 'sk-cli-secret-1234'
+    const before = server.chatAuthorizations.length
+    expect(await main(['--suite', 'suite.yml', '--base-url', server.url, '--results-file', 'k.json'], { MODELGATE_API_KEY: key })).toBe(0)
+    expect(server.chatAuthorizations.slice(before)).toEqual([`Bearer ${key}`, `Bearer ${key}`, `Bearer ${key}`])
+    expect(stderr + stdout).not.toContain(key)
+  })
+
+  it('exits 2 with the usage on a usage error, and shows every backend option in --help', async () => {
+    expect(await main(['--suite', 'suite.yml', '--server', 'ollama'], {})).toBe(2)
+    expect(stderr.startsWith("Invalid --server 'ollama': expected one of connect, llama.cpp, lmstudio.\n\nUsage: modelgate --suite FILE [options]")).toBe(true)
+    expect(await main([], {})).toBe(2)
+    expect(stderr).toContain('--suite is required')
+    expect(await main(['--nope'], {})).toBe(2)
+    expect(await main(['--help'], {})).toBe(0)
+    for (const flag of ['--base-url URL', '--llama-server-path PATH', '--extra-args="ARGS"', '--server-timeout SECONDS']) expect(stdout).toContain(`  ${flag} `)
+  })
+})

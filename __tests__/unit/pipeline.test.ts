@@ -1,0 +1,238 @@
+// The orchestration in-process: suite → session → replay → checks → results, in connect mode
+// against the fixture server (real llama-server transcripts), and the bad inputs that need no
+// llama-server. What is asserted is what a user reads: the results, the reason, the log lines.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { parseRunOptions, type RunOptions } from '../../src/options.js'
+import { reasonOf, runPipeline, sampleProgressLine } from '../../src/pipeline.js'
+import { startFixtureServer, type FixtureServer } from '../support/fixture-server.js'
+import { recordingHost, type RecordingHost } from '../support/host.js'
+import { closedPort } from '../support/ports.js'
+
+let server: FixtureServer
+let workspace: string
+
+beforeAll(async () => {
+  server = await startFixtureServer()
+  workspace = await mkdtemp(path.join(os.tmpdir(), 'modelgate-pipeline-'))
+})
+afterAll(() => server.close())
+afterEach(() => {
+  server.fault = 'none'
+  server.faultAfter = 0
+  server.loadingAnswers = 0
+})
+
+const SUITE = `name: fixture
+server:
+  backend: connect
+defaults:
+  temperature: 0
+  max-tokens: 64
+cases:
+  - id: keeps-validation
+    prompt: Write updateUserStatus.
+    repeat: 2
+    assert:
+      - type: contains
+        value: Result.error(50001
+      - type: tokens-per-second
+        min: 1
+  - id: forgets-nothing
+    prompt: Again.
+    assert:
+      - type: not-contains
+        value: updateUserStatus
+`
+
+async function suiteFile(name: string, text: string): Promise<string> {
+  await writeFile(path.join(workspace, name), text)
+  return name
+}
+
+function optionsFor(values: Record<string, string>): RunOptions {
+  return parseRunOptions((name) => values[name] ?? '', (name) => `--${name}`)
+}
+
+async function run(values: Record<string, string>, style: 'action' | 'cli' = 'cli'): Promise<{ host: RecordingHost; results: Awaited<ReturnType<typeof runPipeline>> }> {
+  const host = recordingHost(style, workspace)
+  const results = await runPipeline(optionsFor(values), host)
+  return { host, results }
+}
+
+describe('runPipeline in connect mode', () => {
+  it('replays every case × repeat, judges each, and says what ran', async () => {
+    const suite = await suiteFile('suite.yml', SUITE)
+    const { host, results } = await run({ suite, 'base-url': server.url })
+
+    expect(results.passed).toBe(false)
+    expect(results.reason).toBe('Failed: forgets-nothing (not-contains)')
+    expect(results.cases.map((c) => [c.id, c.passed, c.samples.length])).toEqual([
+      ['keeps-validation', true, 2],
+      ['forgets-nothing', false, 1]
+    ])
+    expect(results.server).toMatchObject({ backend: 'connect', engine: 'llama.cpp', baseUrl: `${server.url}/v1`, model: 'good.gguf', build: 'b1-80fb11a' })
+    expect(results.speedSource).toBe('server')
+    expect(results.tokensPerSecond).toBeGreaterThan(0)
+    expect(results.errors).toEqual([])
+    // One warm-up and three measured samples, each without llama.cpp's prompt cache.
+    expect(server.chatRequests).toHaveLength(4)
+    expect(server.chatRequests.every((body) => body.cache_prompt === false && body.stream === true)).toBe(true)
+
+    expect(host.lines[0]).toBe('Starting connect session')
+    expect(host.lines).toContain(`Replaying 2 cases against good.gguf at ${server.url}/v1`)
+    expect(host.lines.filter((line) => /^keeps-validation sample [12]\/2: [\d.]+ tokens\/s$/.test(line))).toHaveLength(2)
+    expect(host.state).toEqual({ backend: 'connect' })
+    server.chatRequests.length = 0
+  })
+
+  it('takes the floor from the option when a case sets none', async () => {
+    const suite = await suiteFile('floor.yml', 'cases:\n  - id: fast\n    prompt: Go.\n')
+    const { results } = await run({ suite, 'base-url': server.url, 'min-tokens-per-second': '1000000' })
+    expect(results.cases[0]!.checks.map((c) => [c.type, c.passed])).toEqual([['tokens-per-second', false]])
+    expect(results.reason).toBe('Failed: fast (tokens-per-second)')
+  })
+
+  it('keeps the samples taken before the server went away, and says why it stopped', async () => {
+    const suite = await suiteFile('dies.yml', 'cases:\n  - id: long\n    prompt: Go.\n    repeat: 3\n  - id: never-reached\n    prompt: Go.\n')
+    // The warm-up and the first sample go through; the second loses its connection.
+    server.fault = 'drop-connection'
+    server.faultAfter = 2
+    const { results } = await run({ suite, 'base-url': server.url })
+    expect(results.passed).toBe(false)
+    expect(results.errors).toHaveLength(1)
+    expect(results.errors[0]).toMatch(/^lost the connection to http:\/\/127\.0\.0\.1:\d+\/v1: /)
+    expect(results.reason).toMatch(/^Stopped early: lost the connection to .*\. Failed: long \(request\)$/)
+    expect(results.cases.map((c) => c.id)).toEqual(['long'])
+    const [taken, broken] = results.cases[0]!.samples
+    expect(results.cases[0]!.samples).toHaveLength(2)
+    expect(taken!.error).toBeUndefined()
+    expect(taken!.text.length).toBeGreaterThan(0)
+    expect(broken!.error).toBe(results.errors[0])
+  })
+
+  it('goes on after a stream that broke off mid-answer, keeping what arrived', async () => {
+    const suite = await suiteFile('breaks.yml', 'cases:\n  - id: long\n    prompt: Go.\n    repeat: 2\n')
+    server.fault = 'die-mid-stream'
+    server.faultAfter = 2
+    const { results } = await run({ suite, 'base-url': server.url })
+    const [, broken] = results.cases[0]!.samples
+    expect(results.errors).toEqual([])
+    expect(broken!.error).toBeDefined()
+    expect(broken!.text.length).toBeGreaterThan(0)
+    expect(results.reason).toBe('Failed: long (request)')
+  })
+
+  it('fails a sample that does not finish within the request timeout, and goes on', async () => {
+    const suite = await suiteFile('hangs.yml', 'cases:\n  - id: stalls\n    prompt: Go.\n  - id: next\n    prompt: Go.\n')
+    server.fault = 'stall-mid-stream'
+    server.faultAfter = 1
+    const { host, results } = await run({ suite, 'base-url': server.url, 'request-timeout': '0.5' })
+    expect(results.errors).toEqual([])
+    expect(results.cases.map((c) => c.id)).toEqual(['stalls', 'next'])
+    expect(results.cases[0]!.checks[0]).toMatchObject({ type: 'request', passed: false, message: expect.stringContaining('within the request timeout (0.5 s)') })
+    expect(host.lines).toContainEqual(expect.stringMatching(/^stalls sample 1\/1: .* tokens\/s, failed: no answer from /))
+  })
+})
+
+describe('runPipeline with bad input', () => {
+  it('names a suite file that is not there, as the CLI user wrote the flag', async () => {
+    const { results } = await run({ suite: 'missing.yml', 'base-url': server.url })
+    expect(results.passed).toBe(false)
+    expect(results.errors).toEqual([`suite file not found: missing.yml (--suite is read relative to ${process.cwd()})`])
+    expect(results.server).toBeNull()
+    expect(results.suite.path).toBe('missing.yml')
+  })
+
+  it('reports every problem of a malformed suite with file and line, and runs nothing', async () => {
+    const suite = await suiteFile('bad.yml', 'cases:\n  - id: x\n    prompt: Go.\n    assert:\n      - type: tokens-per-second\n        min: fast\n')
+    const before = server.chatRequests.length
+    const { results } = await run({ suite, 'base-url': server.url })
+    expect(results.errors).toEqual(['bad.yml:6 case "x": assert[0].min must be a number'])
+    expect(results.reason).toBe('Stopped early: bad.yml:6 case "x": assert[0].min must be a number')
+    expect(server.chatRequests.length).toBe(before)
+  })
+
+  it('asks for a base URL in the words of each entry point', async () => {
+    const suite = await suiteFile('nourl.yml', 'cases:\n  - id: x\n    prompt: Go.\n')
+    expect((await run({ suite })).results.errors).toEqual(["server 'connect' needs a base URL: set --base-url or server.base-url in the suite"])
+    expect((await run({ suite }, 'action')).results.errors).toEqual(["server 'connect' needs a base URL: set the input 'base-url' or server.base-url in the suite"])
+  })
+
+  it('names the URL of a server that is not there', async () => {
+    const suite = await suiteFile('closed.yml', 'cases:\n  - id: x\n    prompt: Go.\n')
+    const port = await closedPort()
+    const { results } = await run({ suite, 'base-url': `http://127.0.0.1:${port}`, 'server-timeout': '0.3' })
+    expect(results.errors).toEqual([`cannot reach the model server at http://127.0.0.1:${port}/v1/models: ECONNREFUSED`])
+  })
+
+  it('says lmstudio is not available yet and what to use instead', async () => {
+    const suite = await suiteFile('lms.yml', 'server:\n  backend: lmstudio\ncases:\n  - id: x\n    prompt: Go.\n')
+    const { results, host } = await run({ suite })
+    expect(results.errors).toEqual(["server 'lmstudio' is not available yet; start LM Studio's server yourself and use server 'connect'"])
+    expect(host.state).toEqual({ backend: 'lmstudio' })
+  })
+
+  it('needs a local GGUF model for llama.cpp, and a llama-server to run it', async () => {
+    const suite = await suiteFile('llama.yml', 'server:\n  backend: llama.cpp\ncases:\n  - id: x\n    prompt: Go.\n')
+    expect((await run({ suite })).results.errors).toEqual(["server 'llama.cpp' needs a model: set --model or server.model in the suite (a GGUF file)"])
+    expect((await run({ suite, model: 'https://example.com/m.gguf' })).results.errors).toEqual([
+      "model 'https://example.com/m.gguf' is a URL; server 'llama.cpp' needs a local GGUF file (download it in an earlier step)"
+    ])
+    const notExecutable = path.join(workspace, 'llama-server')
+    await writeFile(notExecutable, '')
+    await chmod(notExecutable, 0o644)
+    expect((await run({ suite, model: 'm.gguf', 'llama-server-path': notExecutable })).results.errors).toEqual([
+      `llama-server-path '${notExecutable}' is not an executable file`
+    ])
+    const path0 = process.env.PATH
+    process.env.PATH = workspace
+    try {
+      expect((await run({ suite, model: 'm.gguf' }, 'action')).results.errors).toEqual([
+        "llama-server was not found on PATH: install llama.cpp on the runner or set the input 'llama-server-path'"
+      ])
+    } finally {
+      process.env.PATH = path0
+    }
+  })
+
+  it('rejects an unknown backend and a bad number, naming the option', () => {
+    expect(() => optionsFor({ suite: 's.yml', server: 'ollama' })).toThrow("Invalid --server 'ollama': expected one of connect, llama.cpp, lmstudio.")
+    expect(() => optionsFor({ suite: 's.yml', 'server-timeout': '-1' })).toThrow("Invalid --server-timeout '-1': expected a number above 0.")
+  })
+})
+
+describe('the run options', () => {
+  it('have defaults, and give each backend its own', () => {
+    const options = optionsFor({ suite: 's.yml', 'extra-args': '-t 2 --log-disable "a b"', 'base-url': 'http://x' })
+    expect(options).toEqual({
+      suitePath: 's.yml',
+      backend: undefined,
+      apiKey: undefined,
+      model: undefined,
+      minTokensPerSecond: undefined,
+      serverTimeoutMs: 300_000,
+      requestTimeoutMs: 600_000,
+      resultsFile: 'modelgate-results.json',
+      backends: { connect: { baseUrl: 'http://x' }, 'llama.cpp': { llamaServerPath: undefined, extraArgs: ['-t', '2', '--log-disable', 'a b'] }, lmstudio: {} }
+    })
+  })
+})
+
+describe('reasonOf and the progress line', () => {
+  it('says what failed, and what stopped the run first', () => {
+    const failed = { id: 'a', passed: false, checks: [{ type: 'regex', passed: false, message: '' }, { type: 'regex', passed: false, message: '' }], samples: [], tokensPerSecond: null, ttftMs: null }
+    expect(reasonOf([failed], [])).toBe('Failed: a (regex)')
+    expect(reasonOf([], ['boom', 'later'])).toBe('Stopped early: boom')
+    expect(reasonOf([{ ...failed, passed: true, checks: [] }], [])).toBe('All 1 case passed.')
+  })
+
+  it('gives one line per sample with its rate, and the failure when there was one', () => {
+    const suiteCase = { id: 'c', repeat: 3 } as Parameters<typeof sampleProgressLine>[0]
+    const sample = { index: 1, tokensPerSecond: 148.78, error: undefined } as unknown as Parameters<typeof sampleProgressLine>[1]
+    expect(sampleProgressLine(suiteCase, sample)).toBe('c sample 2/3: 148.8 tokens/s')
+    expect(sampleProgressLine(suiteCase, { ...sample, tokensPerSecond: null, error: 'lost it' })).toBe('c sample 2/3: – tokens/s, failed: lost it')
+  })
+})
