@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { checkRegistry, judgeCase, runCheck } from '../../src/checks/index.js'
 import { assertionsWithFloor } from '../../src/pipeline.js'
-import type { SuiteCase } from '../../src/suite.js'
+import type { SuiteCase } from '../../src/suite/index.js'
 import { repeats, sample } from '../support/samples.js'
 
 const ANSWER = 'Here it is:\n```java\nif (userId == null) {\n    return Result.error(50001, "userId is required");\n}\n```\n'

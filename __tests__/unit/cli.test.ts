@@ -42,7 +42,9 @@ beforeEach(() => {
   jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true))
   jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true))
 })
-afterEach(() => jest.restoreAllMocks())
+afterEach(() => {
+  jest.restoreAllMocks()
+})
 
 const connect = (...more: string[]) => main(['--suite', 'suite.yml', '--server', 'connect', '--base-url', server.url, ...more], {})
 

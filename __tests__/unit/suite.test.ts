@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import type { Assertion } from '../../src/checks/index.js'
 import type { ServerSettings } from '../../src/server/settings.js'
-import { loadSuite, parseSuite, SuiteError, type ChatMessage, type Suite } from '../../src/suite.js'
+import { loadSuite, parseSuite, SuiteError, type ChatMessage, type Suite } from '../../src/suite/index.js'
 import type { RawCase, RawSuite } from '../../src/suite/schema.js'
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/suites/${name}`, import.meta.url))
