@@ -5,7 +5,7 @@ import { basename, join } from 'node:path'
 import { rankLanguages } from '../../src/checks/code/detect.js'
 import { extractCodeBlocks } from '../../src/checks/code/extract.js'
 import { GRAMMAR_FILES, RUNTIME_FILE, RUNTIME_SCRIPT, SHIPPED_FILES, locateGrammars } from '../../src/checks/code/grammars.js'
-import { languageNamed } from '../../src/checks/code/languages.js'
+import { languageNamed } from '../../src/checks/code/languages/index.js'
 
 const FENCE = '```'
 

@@ -1,57 +1,37 @@
-import type { LanguageId } from './languages.js'
-
-type Clue = readonly [pattern: RegExp, weight: number, languages: readonly LanguageId[]]
-
-const SCRIPT: readonly LanguageId[] = ['javascript', 'typescript']
-const JVM_OR_DOTNET: readonly LanguageId[] = ['java', 'csharp']
+import { LANGUAGE_SPECS, type LanguageId } from './languages/index.js'
+import type { Clue } from './languages/spec.js'
 
 // Each clue counts once per block. Weights favour what only one language writes; clues that
-// several share only break ties, and the parse decides between the best candidates.
-const CLUES: readonly Clue[] = [
-  [/\bimport\s+java\.|^\s*package\s+[\w.]+;/m, 4, ['java']],
-  [/\bSystem\.(out|err)\.print/, 3, ['java']],
-  [/@(Override|Autowired|Service|RestController|Transactional|Data|Component|Valid|NotNull)\b/, 2, ['java', 'kotlin']],
-  [/\bString\s+\w+\s*[=;,)]/, 2, ['java']],
-  [/\bthrows\s+[A-Z]\w*/, 2, ['java']],
-  [/\b(public|private|protected)\s+(static\s+)?(final\s+)?[\w<>[\],\s]+?\s+[a-z]\w*\s*\(/, 2, ['java']],
-  [/\bboolean\b|\bfinal\s+[A-Z]?\w+\s+\w+\s*=|\.equals\(/, 1, ['java']],
-  [/\b(public|private|protected)\s+(static\s+)?(final\s+)?class\s+\w+/, 1, JVM_OR_DOTNET],
-  [/\bthrow\s+new\s+\w+/, 1, [...JVM_OR_DOTNET, ...SCRIPT]],
-  [/\busing\s+System\b|^\s*namespace\s+[\w.]+/m, 4, ['csharp']],
-  [/\{\s*get;\s*(private\s+|init;\s*|set;\s*)*\}/, 4, ['csharp']],
-  [/\b(async\s+)?Task(<[^>]*>)?\s+[A-Z]\w*\s*\(|\bI?ActionResult\b|\bnameof\(|\bConsole\.Write/, 3, ['csharp']],
-  [/\b(public|private|protected|internal)\s+(static\s+)?(async\s+)?[\w<>[\]?]+\s+[A-Z]\w*\s*\(/, 2, ['csharp']],
-  [/\b(string|bool)\s+\w+\s*[=;,)]|\b(int|long)\?\s+\w+/, 2, ['csharp']],
-  [/\bfun\s+[\w.<>]+\s*\(/, 5, ['kotlin']],
-  [/\bval\s+\w+\s*[:=]|\bdata\s+class\b|\bcompanion\s+object\b|\bimport\s+kotlin/, 3, ['kotlin']],
-  [/\bwhen\s*(\([^)]*\))?\s*\{|\?:|!!/, 2, ['kotlin']],
-  [/:\s*(String|Int|Long|Boolean)\??\s*[,)=]/, 2, ['kotlin']],
-  [/^\s*package\s+\w+\s*$/m, 4, ['go']],
-  [/\bfunc\s+(\([^)]*\)\s*)?\w+\s*\(/, 5, ['go']],
-  [/:=/, 3, ['go']],
-  [/\berr\s*!=\s*nil\b|\btype\s+\w+\s+struct\b|\bfmt\.\w+/, 4, ['go']],
-  [/^\s*(async\s+)?def\s+\w+\s*\(.*\)\s*(->\s*[^:]+)?:\s*$/m, 5, ['python']],
-  [/^\s*class\s+\w+(\([^)]*\))?:\s*$/m, 4, ['python']],
-  [/^\s*(raise\s+\w+|except\b.*:\s*$|elif\b)/m, 3, ['python']],
-  [/\bNone\b|\bself\.|^\s*from\s+[\w.]+\s+import\s+\w+/m, 2, ['python']],
-  [/\b(const|let)\s+[\w{[]/, 2, SCRIPT],
-  [/\bfunction\s*\w*\s*\(|=>\s*[{(\w]/, 2, SCRIPT],
-  [/\bconsole\.\w+\(|\brequire\(['"]|\bmodule\.exports\b|===|!==|\bundefined\b/, 3, SCRIPT],
-  [/^\s*import\s+.*\s+from\s+['"]|^\s*export\s+(default|const|function|class|async|interface|type)\b/m, 3, SCRIPT],
-  [/:\s*(string|number|boolean|void|any|unknown|never)\b|\binterface\s+\w+\s*(extends\s+[\w, ]+)?\{/, 3, ['typescript']],
-  [/\btype\s+\w+\s*=|\bPromise<|\bas\s+(const|string|number)\b|\breadonly\s+\w+/, 2, ['typescript']]
-]
+// several share only break ties, and the parse decides between the best candidates. A clue is
+// tested once, however many specs list it; ties between equal scores go to the language whose
+// first matching clue comes first in the table's order.
+const CLUES: readonly { clue: Clue; languages: LanguageId[] }[] = (() => {
+  const byClue = new Map<string, { clue: Clue; languages: LanguageId[] }>()
+  for (const spec of LANGUAGE_SPECS) {
+    for (const clue of spec.clues) {
+      const key = `${clue[0].source}/${clue[0].flags}/${clue[1]}`
+      const entry = byClue.get(key) ?? { clue, languages: [] }
+      byClue.set(key, entry)
+      entry.languages.push(spec.id)
+    }
+  }
+  return [...byClue.values()]
+})()
 
 /** Candidate languages for untagged code, most likely first; empty when it does not look like code. */
 export function rankLanguages(code: string): LanguageId[] {
   const scores = new Map<LanguageId, number>()
-  for (const [pattern, weight, languages] of CLUES) {
+  for (const { clue: [pattern, weight], languages } of CLUES) {
     if (!pattern.test(code)) continue
     for (const language of languages) scores.set(language, (scores.get(language) ?? 0) + weight)
   }
-  // TypeScript is a superset of JavaScript: it wins only on its own clues.
-  if ((scores.get('typescript') ?? 0) > (scores.get('javascript') ?? 0)) scores.delete('javascript')
-  else scores.delete('typescript')
+  // A superset (TypeScript of JavaScript) lists its base's clues too: it wins only on its own.
+  for (const spec of LANGUAGE_SPECS) {
+    const base = spec.supersetOf as LanguageId | undefined
+    if (base === undefined) continue
+    if ((scores.get(spec.id) ?? 0) > (scores.get(base) ?? 0)) scores.delete(base)
+    else scores.delete(spec.id)
+  }
   return [...scores.entries()]
     .filter(([, score]) => score >= 2)
     .sort((a, b) => b[1] - a[1])

@@ -1,4 +1,4 @@
-import { languageNamed, type LanguageId } from './languages.js'
+import { languageNamed, type LanguageId } from './languages/index.js'
 
 /** A piece of code in a model's answer. */
 export interface CodeBlock {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { LANGUAGES, LANGUAGE_IDS } from './languages.js'
+import { LANGUAGES, LANGUAGE_IDS } from './languages/index.js'
 
 /** web-tree-sitter's script, loaded at run time rather than bundled (see parser.ts). */
 export const RUNTIME_SCRIPT = 'tree-sitter.cjs'

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type * as TreeSitter from 'web-tree-sitter'
 import { locateGrammars, type GrammarLocation } from './grammars.js'
-import { LANGUAGES, type LanguageId } from './languages.js'
+import { LANGUAGES, type LanguageId, type LanguageSpec } from './languages/index.js'
 
 interface Runtime {
   treeSitter: typeof TreeSitter
@@ -14,6 +14,8 @@ interface Runtime {
 // that only checks Java never pays for the Kotlin grammar.
 let runtime: Promise<Runtime> | undefined
 const grammars = new Map<LanguageId, Promise<TreeSitter.Language>>()
+// A node reaches its grammar through its tree; the grammar leads to the spec that reads it.
+const specs = new WeakMap<TreeSitter.Language, LanguageSpec>()
 
 /**
  * Loads web-tree-sitter from where the grammars are, unbundled. ncc breaks both of its builds:
@@ -42,12 +44,18 @@ function loadGrammar(id: LanguageId): Promise<TreeSitter.Language> {
   let grammar = grammars.get(id)
   if (!grammar) {
     grammar = startRuntime().then(({ treeSitter, location }) =>
-      treeSitter.Language.load(join(location.grammarDir, LANGUAGES[id].grammarFile)).catch((error: unknown) => {
-        grammars.delete(id)
-        throw new Error(`cannot load the ${LANGUAGES[id].label} grammar from ${location.grammarDir}: ${(error as Error).message}`, {
-          cause: error
-        })
-      })
+      treeSitter.Language.load(join(location.grammarDir, LANGUAGES[id].grammarFile)).then(
+        (loaded) => {
+          specs.set(loaded, LANGUAGES[id])
+          return loaded
+        },
+        (error: unknown) => {
+          grammars.delete(id)
+          throw new Error(`cannot load the ${LANGUAGES[id].label} grammar from ${location.grammarDir}: ${(error as Error).message}`, {
+            cause: error
+          })
+        }
+      )
     )
     grammars.set(id, grammar)
   }
@@ -74,4 +82,11 @@ export async function loadParser(languages: Iterable<LanguageId>): Promise<Sourc
       return tree
     }
   }
+}
+
+/** The spec of the language a node was parsed as. */
+export function languageOf(node: TreeSitter.Node): LanguageSpec {
+  const spec = specs.get(node.tree.language)
+  if (!spec) throw new Error(`a ${node.type} node from a grammar loadParser did not load`)
+  return spec
 }

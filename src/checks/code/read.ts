@@ -1,10 +1,10 @@
 import type { Node, Tree } from 'web-tree-sitter'
 import { rankLanguages } from './detect.js'
 import { extractCodeBlocks, type CodeBlock } from './extract.js'
-import { LANGUAGES, type LanguageId } from './languages.js'
+import { LANGUAGES, type LanguageId } from './languages/index.js'
 import { loadParser } from './parser.js'
-import { indexUnit, type ParsedUnit } from './trace.js'
 import { firstSyntaxError } from './syntax.js'
+import { indexUnit, type ParsedUnit } from './unit.js'
 
 /** A block that was meant to be checked but does not parse as its language. */
 export interface BrokenBlock {
@@ -73,13 +73,7 @@ function isBroken(parse: ParseAttempt, code: string): boolean {
   return parse.tree.rootNode.isError || parse.brokenRows > lines * BROKEN_SHARE
 }
 
-// Answers often show class members alone (a NestJS handler, a method with decorators), which the
-// script grammars only accept inside a class. The wrapper opens on the code's first line, so
-// line numbers stay put.
-const MEMBER_WRAPPER = ['class Snippet { ', '\n}'] as const
-const WRAPPED: ReadonlySet<LanguageId> = new Set(['typescript', 'tsx', 'javascript'])
-
-/** Parses a block as each candidate (and wrapped, where members need a class) and keeps the fewest broken lines. */
+/** Parses a block as each candidate (and wrapped, where its spec wraps snippets) and keeps the fewest broken lines. */
 async function parseBlock(block: CodeBlock, candidates: LanguageId[]): Promise<ParseAttempt> {
   const parser = await loadParser(candidates)
   let best: ParseAttempt | undefined
@@ -91,9 +85,8 @@ async function parseBlock(block: CodeBlock, candidates: LanguageId[]): Promise<P
   }
   for (const language of candidates) {
     consider(attempt(parser.parse(block.code, language), language))
-    if (best!.brokenRows > 0 && WRAPPED.has(language)) {
-      consider(attempt(parser.parse(`${MEMBER_WRAPPER[0]}${block.code}${MEMBER_WRAPPER[1]}`, language), language))
-    }
+    const wrapper = LANGUAGES[language].snippetWrapper
+    if (best!.brokenRows > 0 && wrapper) consider(attempt(parser.parse(`${wrapper[0]}${block.code}${wrapper[1]}`, language), language))
     if (best!.brokenRows === 0) break
   }
   return best!

@@ -1,11 +1,24 @@
-// What the code checks need to know about tree-sitter's node types, in one place for all the
-// grammars. Most shapes share a type name across grammars (if_statement, catch_clause, …), so one
-// table serves them all; where a grammar has no field names (Kotlin, Python's `a if c else b`)
-// the shape is read by position.
+// How the code checks read tree-sitter's trees. Which node types play which part comes from the
+// spec of the language that parsed the node (languages/); where a grammar has no field names
+// (Kotlin, Python's `a if c else b`) the shape is read by position. The field names (`condition`,
+// `name`, `value`, …) and the naming conventions below are what the grammars share.
 import type { Node } from 'web-tree-sitter'
+import type { BindingShape, HandlerKind, NodeTypes } from './languages/spec.js'
+import { languageOf } from './parser.js'
+
+export type { HandlerKind } from './languages/spec.js'
+
+function syntaxOf(node: Node): NodeTypes {
+  return languageOf(node).syntax
+}
+
+function isOneOf(node: Node, types: readonly string[] | undefined): boolean {
+  return types !== undefined && types.includes(node.type)
+}
 
 export function namedChildren(node: Node): Node[] {
-  return node.namedChildren.filter((child): child is Node => child !== null && !isComment(child))
+  const { comments } = syntaxOf(node)
+  return node.namedChildren.filter((child): child is Node => child !== null && !comments.includes(child.type))
 }
 
 /** Whether `inner` lies within `outer` (or is it). */
@@ -13,20 +26,12 @@ export function encloses(outer: Node, inner: Node): boolean {
   return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex
 }
 
-const COMMENT_TYPES = new Set(['comment', 'line_comment', 'block_comment', 'multiline_comment'])
-
 export function isComment(node: Node): boolean {
-  return COMMENT_TYPES.has(node.type)
+  return isOneOf(node, syntaxOf(node).comments)
 }
 
-const STRING_TYPES = new Set([
-  'string', 'string_literal', 'template_string', 'interpreted_string_literal', 'raw_string_literal',
-  'verbatim_string_literal', 'interpolated_string_expression', 'interpolated_verbatim_string_expression',
-  'text_block', 'line_string_literal', 'multi_line_string_literal', 'concatenated_string', 'character_literal'
-])
-
 export function isStringLiteral(node: Node): boolean {
-  return STRING_TYPES.has(node.type)
+  return isOneOf(node, syntaxOf(node).strings)
 }
 
 /** A string literal's text without its quotes and prefixes (f"", @"", $"", r``…). */
@@ -36,9 +41,11 @@ export function stringContent(node: Node): string {
 
 /** A Python docstring: a bare string statement, which documents rather than computes. */
 export function isDocString(node: Node): boolean {
-  return node.type === 'string' && node.parent?.type === 'expression_statement' && node.parent.namedChildCount === 1
+  const docStrings = syntaxOf(node).docStrings
+  return node.type === docStrings?.string && node.parent?.type === docStrings.statement && node.parent.namedChildCount === 1
 }
 
+// Every grammar names its identifiers …identifier; a type's name is not a value's.
 export function isIdentifier(node: Node): boolean {
   return node.isNamed && node.childCount === 0 && node.type.endsWith('identifier') && node.type !== 'type_identifier'
 }
@@ -49,43 +56,24 @@ function identifiersIn(node: Node): Node[] {
   return namedChildren(node).flatMap(identifiersIn)
 }
 
-const FUNCTION_TYPES = new Set([
-  'method_declaration', 'constructor_declaration', 'function_declaration', 'function_definition', 'method_definition',
-  'local_function_statement', 'secondary_constructor', 'accessor_declaration', 'generator_function_declaration'
-])
-const LAMBDA_TYPES = new Set([
-  'lambda_expression', 'arrow_function', 'function_expression', 'function', 'lambda', 'func_literal', 'lambda_literal',
-  'anonymous_function', 'anonymous_method_expression'
-])
-
 export function isFunction(node: Node): boolean {
-  return FUNCTION_TYPES.has(node.type) || LAMBDA_TYPES.has(node.type)
+  const { functions } = syntaxOf(node)
+  return isOneOf(node, functions.declared) || isOneOf(node, functions.lambdas)
 }
 
 export function isLambda(node: Node): boolean {
-  return LAMBDA_TYPES.has(node.type)
+  return isOneOf(node, syntaxOf(node).functions.lambdas)
 }
-
-export type HandlerKind = 'catch' | 'except' | 'finally' | 'defer'
-
-const HANDLER_KINDS: ReadonlyMap<string, HandlerKind> = new Map([
-  ['catch_clause', 'catch'], ['catch_block', 'catch'], ['except_clause', 'except'], ['except_group_clause', 'except'],
-  ['finally_clause', 'finally'], ['finally_block', 'finally'], ['defer_statement', 'defer']
-])
 
 /** Whether a node handles a failure rather than validating input: a catch, except, finally or Go defer. */
 export function handlerKind(node: Node): HandlerKind | undefined {
-  return HANDLER_KINDS.get(node.type)
+  const { handlers } = syntaxOf(node)
+  return (Object.keys(handlers) as HandlerKind[]).find((kind) => isOneOf(node, handlers[kind]))
 }
-
-const CALL_TYPES = new Set([
-  'method_invocation', 'invocation_expression', 'call_expression', 'call', 'object_creation_expression', 'new_expression',
-  'implicit_object_creation_expression', 'composite_literal'
-])
 
 /** Calls, and constructions (`new X(…)`, Go's `&X{…}`), which take arguments the same way. */
 export function isCall(node: Node): boolean {
-  return CALL_TYPES.has(node.type)
+  return isOneOf(node, syntaxOf(node).calls.types)
 }
 
 function calleeNode(call: Node): Node | undefined {
@@ -93,14 +81,18 @@ function calleeNode(call: Node): Node | undefined {
     call.childForFieldName('function') ??
     call.childForFieldName('constructor') ??
     call.childForFieldName('type') ??
-    (call.type === 'call_expression' ? namedChildren(call)[0] : undefined) ??
+    (isOneOf(call, syntaxOf(call).calls.calleeFirst) ? namedChildren(call)[0] : undefined) ??
     undefined
   )
 }
 
+function isMethodInvocation(call: Node): boolean {
+  return isOneOf(call, syntaxOf(call).calls.methodInvocations)
+}
+
 /** What a call calls, as written without spaces (`log.error`, `Result.fail`, `BizException`). */
 export function calleeText(call: Node): string {
-  if (call.type === 'method_invocation') {
+  if (isMethodInvocation(call)) {
     const object = call.childForFieldName('object')
     const name = call.childForFieldName('name')?.text ?? ''
     return (object ? `${object.text}.${name}` : name).replace(/\s+/g, '')
@@ -115,32 +107,32 @@ export function calleeName(call: Node): string {
 }
 
 export function argumentsNode(call: Node): Node | undefined {
+  const { calls } = syntaxOf(call)
   return (
     call.childForFieldName('arguments') ??
-    (call.type === 'composite_literal' ? call.childForFieldName('body') : undefined) ??
-    namedChildren(call).find((child) => child.type === 'call_suffix' || child.type === 'argument_list') ??
+    (isOneOf(call, calls.bodyArguments) ? call.childForFieldName('body') : undefined) ??
+    namedChildren(call).find((child) => isOneOf(child, calls.argumentLists)) ??
     undefined
   )
 }
-
-const ARGUMENT_WRAPPERS = new Set(['value_arguments', 'call_suffix'])
 
 /** The arguments of a call, in order (Kotlin's trailing lambda last). */
 export function callArguments(call: Node): Node[] {
   const list = argumentsNode(call)
   if (!list) return []
-  return namedChildren(list).flatMap((child) => (ARGUMENT_WRAPPERS.has(child.type) ? namedChildren(child) : [child]))
+  const { argumentWrappers } = syntaxOf(call).calls
+  return namedChildren(list).flatMap((child) => (isOneOf(child, argumentWrappers) ? namedChildren(child) : [child]))
 }
 
-const MEMBER_TYPES = new Set([
-  'member_expression', 'member_access_expression', 'navigation_expression', 'selector_expression', 'attribute', 'field_access'
-])
+function isMemberAccess(node: Node): boolean {
+  return isOneOf(node, syntaxOf(node).memberAccess)
+}
 
 /** What a method is called on: `Stream.of(a, b)` in `Stream.of(a, b).forEach(…)`. */
 export function callReceiver(call: Node): Node | undefined {
-  if (call.type === 'method_invocation') return call.childForFieldName('object') ?? undefined
+  if (isMethodInvocation(call)) return call.childForFieldName('object') ?? undefined
   const callee = calleeNode(call)
-  return callee && MEMBER_TYPES.has(callee.type) ? namedChildren(callee)[0] : undefined
+  return callee && isMemberAccess(callee) ? namedChildren(callee)[0] : undefined
 }
 
 /** The call a lambda is passed to, if it is an argument (`list.forEach(f -> …)`). */
@@ -152,13 +144,12 @@ export function callTakingLambda(lambda: Node): Node | undefined {
   return undefined
 }
 
-const EXIT_TYPES = new Set(['throw_statement', 'throw_expression', 'return_statement', 'raise_statement'])
-
 /** A statement that leaves the function: return, throw, raise, Kotlin's jump expressions, Go's panic. */
 export function isExit(node: Node): boolean {
-  if (EXIT_TYPES.has(node.type)) return true
-  if (node.type === 'jump_expression') return /^(throw|return)\b/.test(node.text)
-  return node.type === 'call_expression' && calleeText(node) === 'panic'
+  const { exits } = syntaxOf(node)
+  if (isOneOf(node, exits.types)) return true
+  if (isOneOf(node, exits.jumps)) return /^(throw|return)\b/.test(node.text)
+  return (exits.calls ?? []).some(({ call, callee }) => node.type === call && calleeText(node) === callee)
 }
 
 /** Whether a branch leaves the function somewhere in its own code (not in a nested function). */
@@ -167,7 +158,7 @@ export function containsExit(branch: Node): boolean {
   return namedChildren(branch).some((child) => !isFunction(child) && containsExit(child))
 }
 
-// Statement-level nodes bound how far an expression's context reaches.
+// Statement-level nodes (by the grammars' naming) bound how far an expression's context reaches.
 const STATEMENT_LIKE = /(statement|declaration|block|body|clause|statements|program|module|source_file|compilation_unit)$/
 
 /** Whether an expression is what a return/throw hands back (`return x ? ok : fail(…)`). */
@@ -188,68 +179,57 @@ export interface ConditionalRole {
   expression: boolean
 }
 
-const CASE_TYPES = new Set([
-  'switch_block_statement_group', 'switch_rule', 'switch_section', 'switch_expression_arm', 'switch_case', 'switch_default',
-  'case_clause', 'expression_case', 'default_case', 'when_entry'
-])
-const SWITCH_TYPES = new Set(['switch_expression', 'switch_statement', 'match_statement', 'expression_switch_statement', 'when_expression'])
-const LABEL_TYPES = new Set([
-  'switch_label', 'case_switch_label', 'case_pattern_switch_label', 'default_switch_label', 'when_condition', 'case_pattern',
-  'if_clause', 'when_clause'
-])
-const EXPRESSION_CONDITIONALS = new Set([
-  'ternary_expression', 'conditional_expression', 'if_expression', 'elvis_expression', 'binary_expression',
-  'switch_expression_arm', 'switch_rule', 'when_entry'
-])
+function isCase(node: Node): boolean {
+  return isOneOf(node, syntaxOf(node).switches.cases)
+}
 
 function caseLabels(caseNode: Node): Node[] {
-  if (caseNode.type === 'switch_expression_arm') return namedChildren(caseNode).slice(0, -1)
+  const { switches } = syntaxOf(caseNode)
+  if (isOneOf(caseNode, switches.valueArms)) return namedChildren(caseNode).slice(0, -1)
   const labels: Node[] = []
   for (let i = 0; i < caseNode.childCount; i++) {
     const child = caseNode.child(i)
     const field = caseNode.fieldNameForChild(i)
-    if (child?.isNamed && (LABEL_TYPES.has(child.type) || field === 'value' || field === 'pattern')) labels.push(child)
+    if (child?.isNamed && (isOneOf(child, switches.labels) || field === 'value' || field === 'pattern')) labels.push(child)
   }
   return labels
 }
 
 function switchSubject(caseNode: Node): Node | undefined {
+  const { switches } = syntaxOf(caseNode)
   let node = caseNode.parent
-  for (let depth = 0; node && depth < 3 && !SWITCH_TYPES.has(node.type); depth++) node = node.parent
-  if (!node || !SWITCH_TYPES.has(node.type)) return undefined
+  for (let depth = 0; node && depth < 3 && !isOneOf(node, switches.types); depth++) node = node.parent
+  if (!node || !isOneOf(node, switches.types)) return undefined
   return (
     node.childForFieldName('condition') ??
     node.childForFieldName('value') ??
     node.childForFieldName('subject') ??
-    namedChildren(node).find((child) => child.type === 'when_subject') ??
-    (node.type === 'switch_expression' ? namedChildren(node)[0] : undefined)
+    namedChildren(node).find((child) => isOneOf(child, switches.subjects)) ??
+    (isOneOf(node, switches.subjectFirst) ? namedChildren(node)[0] : undefined)
   )
 }
 
+function isNullishGuard(node: Node): boolean {
+  return node.type === syntaxOf(node).conditionals.nullishGuard?.expression
+}
+
 function conditionsOf(node: Node): Node[] | undefined {
-  switch (node.type) {
-    case 'if_statement':
-    case 'elif_clause':
-    case 'ternary_expression':
-    case 'conditional_expression': {
-      const condition = node.childForFieldName('condition') ?? (node.type === 'conditional_expression' ? namedChildren(node)[1] : undefined)
-      const initializer = node.childForFieldName('initializer')
-      return [condition, initializer].filter((part): part is Node => part !== null && part !== undefined)
-    }
-    case 'if_expression':
-    case 'elvis_expression':
-      return namedChildren(node).slice(0, 1)
-    case 'binary_expression': {
-      // Only `a ?? throw …` guards; other binary operators merely compute.
-      const left = node.childForFieldName('left')
-      return node.children.some((child) => child?.type === '??') && left ? [left] : undefined
-    }
-    default: {
-      if (!CASE_TYPES.has(node.type)) return undefined
-      const subject = switchSubject(node)
-      return [...(subject ? [subject] : []), ...caseLabels(node)]
-    }
+  const { conditionals } = syntaxOf(node)
+  const byMiddleOperand = isOneOf(node, conditionals.byMiddleOperand)
+  if (byMiddleOperand || isOneOf(node, conditionals.byCondition)) {
+    const condition = node.childForFieldName('condition') ?? (byMiddleOperand ? namedChildren(node)[1] : undefined)
+    const initializer = node.childForFieldName('initializer')
+    return [condition, initializer].filter((part): part is Node => part !== null && part !== undefined)
   }
+  if (isOneOf(node, conditionals.byFirstOperand)) return namedChildren(node).slice(0, 1)
+  if (isNullishGuard(node)) {
+    // Only `a ?? throw …` guards; the expression's other operators merely compute.
+    const left = node.childForFieldName('left')
+    return node.children.some((child) => child?.type === conditionals.nullishGuard?.operator) && left ? [left] : undefined
+  }
+  if (!isCase(node)) return undefined
+  const subject = switchSubject(node)
+  return [...(subject ? [subject] : []), ...caseLabels(node)]
 }
 
 /**
@@ -259,29 +239,29 @@ function conditionsOf(node: Node): Node[] | undefined {
  * (a method's `@ApiResponse(code = 50002)`) document rather than validate.
  */
 export function constrainedName(annotation: Node): Node | undefined {
-  if (annotation.type !== 'annotation' && annotation.type !== 'attribute') return undefined
+  const { constraints } = syntaxOf(annotation)
+  if (!constraints || !isOneOf(annotation, constraints.annotations)) return undefined
   let holder = annotation.parent
-  if (holder?.type === 'modifiers' || holder?.type === 'attribute_list') holder = holder.parent
-  switch (holder?.type) {
-    case 'formal_parameter':
-    case 'parameter':
-    case 'property_declaration':
-      return holder.childForFieldName('name') ?? undefined
-    case 'field_declaration': {
-      const declarator = holder.childForFieldName('declarator') ?? holder.descendantsOfType('variable_declarator')[0]
-      return declarator ? (declarator.childForFieldName('name') ?? namedChildren(declarator)[0]) : undefined
-    }
-    default:
-      return undefined
-  }
+  if (holder && isOneOf(holder, constraints.modifierLists)) holder = holder.parent
+  if (!holder) return undefined
+  if (isOneOf(holder, constraints.namedHolders)) return holder.childForFieldName('name') ?? undefined
+  if (!isOneOf(holder, constraints.fieldHolders)) return undefined
+  const declarator = holder.childForFieldName('declarator') ?? holder.descendantsOfType([...(constraints.fieldDeclarators ?? [])])[0]
+  return declarator ? (declarator.childForFieldName('name') ?? namedChildren(declarator)[0]) : undefined
+}
+
+function isConstraint(node: Node): boolean {
+  return isOneOf(node, syntaxOf(node).constraints?.annotations)
 }
 
 /** A conditional's deciding part as a message quotes it: `userId == null`, `switch (activeFlag) … default`. */
 export function describeCondition(conditional: Node, conditions: Node[]): string {
   const flat = (node: Node): string => node.text.replace(/\s+/g, ' ').trim()
-  if (conditional.type === 'annotation') return `${flat(conditional)} ${conditions.map(flat).join(' ')}`
-  if (conditional.type === 'attribute') return `[${flat(conditional)}] ${conditions.map(flat).join(' ')}`
-  if (CASE_TYPES.has(conditional.type)) {
+  if (isConstraint(conditional)) {
+    const annotation = syntaxOf(conditional).constraints?.bracketed ? `[${flat(conditional)}]` : flat(conditional)
+    return `${annotation} ${conditions.map(flat).join(' ')}`
+  }
+  if (isCase(conditional)) {
     const subject = switchSubject(conditional)
     const labels = caseLabels(conditional).map((label) => flat(label).replace(/:$/, '')).join(' ') || 'default'
     return subject ? `switch ${flat(subject)} … ${labels}` : labels
@@ -294,69 +274,72 @@ export function conditionalRole(node: Node, child: Node): ConditionalRole | unde
   const conditions = conditionsOf(node)
   if (!conditions) return undefined
   const role = conditions.some((condition) => encloses(condition, child)) ? 'condition' : 'branch'
-  return { role, conditions, expression: EXPRESSION_CONDITIONALS.has(node.type) }
+  const expression = isOneOf(node, syntaxOf(node).conditionals.expressions) || isNullishGuard(node)
+  return { role, conditions, expression }
 }
 
 /** A declaration or assignment: the name(s) it binds and the value it binds them to. */
 export interface BindingParts {
   target: Node
   value: Node
+  shape: BindingShape
 }
 
 /** Reads the bound target and value of a declaration, assignment, enum constant, map entry or for-each loop. */
 export function bindingParts(node: Node): BindingParts | undefined {
+  const { bindings } = syntaxOf(node)
+  const shape = (Object.keys(bindings.shapes) as BindingShape[]).find((candidate) => isOneOf(node, bindings.shapes[candidate]))
+  if (!shape) return undefined
   const field = (name: string): Node | undefined => node.childForFieldName(name) ?? undefined
   const children = (): Node[] => namedChildren(node)
+  const childOf = (types: readonly string[] | undefined): Node | undefined => children().find((child) => isOneOf(child, types))
   const pair = (target: Node | undefined, value: Node | undefined): BindingParts | undefined =>
-    target && value ? { target, value } : undefined
-  switch (node.type) {
-    case 'variable_declarator': {
-      const equals = children().find((child) => child.type === 'equals_value_clause')
+    target && value ? { target, value, shape } : undefined
+  switch (shape) {
+    case 'declarator': {
+      const equals = childOf(bindings.valueClauses)
       return pair(field('name') ?? children()[0], field('value') ?? (equals ? namedChildren(equals)[0] : undefined))
     }
     case 'assignment':
       // Python names its fields; Kotlin gives target then value.
       return pair(field('left') ?? children()[0], field('right') ?? children()[1])
-    case 'assignment_expression':
-    case 'assignment_statement':
-    case 'short_var_declaration':
-    case 'for_in_statement':
-    case 'for_each_statement':
-    case 'range_clause':
+    case 'left-right':
       return pair(field('left'), field('right'))
-    case 'for_statement':
+    case 'for':
       // Python's for has fields; Kotlin's is `for (variable_declaration in expression)`.
-      return field('left') ? pair(field('left'), field('right')) : pair(children().find((c) => c.type === 'variable_declaration'), children()[1])
-    case 'named_expression':
-    case 'var_spec':
-    case 'const_spec':
-    case 'enum_member_declaration':
-    case 'enum_assignment':
-    case 'public_field_definition':
-    case 'enhanced_for_statement':
+      return field('left') ? pair(field('left'), field('right')) : pair(childOf(bindings.declaredVariables), children()[1])
+    case 'name-value':
       return pair(field('name'), field('value'))
-    case 'field_definition':
+    case 'property-value':
       return pair(field('property'), field('value'))
-    case 'enum_constant':
+    case 'name-arguments':
       return pair(field('name'), field('arguments'))
-    case 'enum_entry':
-      return pair(children()[0], children().find((child) => child.type === 'value_arguments'))
-    case 'property_declaration': {
-      const declared = children().find((child) => child.type === 'variable_declaration')
+    case 'enum-entry':
+      return pair(children()[0], childOf(bindings.entryArguments))
+    case 'declared-property': {
+      const declared = childOf(bindings.declaredVariables)
       const value = children().at(-1)
       return value !== declared ? pair(declared, value) : undefined
     }
-    case 'pair':
+    case 'key-value':
       return pair(field('key'), field('value'))
-    default:
-      return undefined
   }
+}
+
+/** Whether a node builds a value field by field (C#'s `new E { Code = 50001 }`). */
+export function isObjectInitializer(node: Node): boolean {
+  return isOneOf(node, syntaxOf(node).bindings.objectInitializers)
+}
+
+/** Whether a node is an import or part of one. */
+export function isImportPart(node: Node): boolean {
+  return isOneOf(node, syntaxOf(node).imports)
 }
 
 /** The names a binding target declares: `x`, `self.x` → x, `(a, b)` → a and b. */
 export function targetNames(target: Node): Node[] {
   if (isStringLiteral(target)) return [target]
-  if (MEMBER_TYPES.has(target.type)) return identifiersIn(target).slice(-1)
+  if (isMemberAccess(target)) return identifiersIn(target).slice(-1)
   return identifiersIn(target)
 }
 
@@ -366,29 +349,33 @@ export function nameOf(node: Node): string {
 
 /** A function's name: declared, or the variable an arrow function or lambda is assigned to. */
 export function functionName(fn: Node): string | undefined {
-  const declared = fn.childForFieldName('name') ?? (fn.type === 'function_declaration' ? namedChildren(fn).find(isIdentifier) : undefined)
+  const { functions } = syntaxOf(fn)
+  const declared = fn.childForFieldName('name') ?? (isOneOf(fn, functions.namedByFirstIdentifier) ? namedChildren(fn).find(isIdentifier) : undefined)
   if (declared) return declared.text
   const holder = fn.parent ? bindingParts(fn.parent) : undefined
   return holder && holder.value.equals(fn) ? targetNames(holder.target)[0]?.text : undefined
 }
 
-const PARAMETER_LISTS = new Set(['formal_parameters', 'parameter_list', 'parameters', 'function_value_parameters', 'lambda_parameters'])
+// Python's receivers, which callers do not pass. Dropped in every language, as they always were:
+// a Java parameter named `self` is as rare as it is legal.
+const RECEIVER_PARAMETERS = ['self', 'cls']
 
-/** A function's parameter names in order, without Python's `self`/`cls` (callers do not pass them). */
+/** A function's parameter names in order, without Python's `self`/`cls`. */
 export function parameterNames(fn: Node): string[] {
+  const { functions } = syntaxOf(fn)
   const list =
-    fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter') ?? namedChildren(fn).find((child) => PARAMETER_LISTS.has(child.type))
+    fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter') ?? namedChildren(fn).find((child) => isOneOf(child, functions.parameterLists))
   if (!list) return []
   if (isIdentifier(list)) return [list.text]
   const names = namedChildren(list).flatMap((parameter) => {
     if (isIdentifier(parameter)) return [parameter.text]
     // Go declares several names with one type: `a, b int`.
-    const goNames = parameter.type === 'parameter_declaration' ? parameter.childrenForFieldName('name') : []
+    const goNames = isOneOf(parameter, functions.multiNameParameters) ? parameter.childrenForFieldName('name') : []
     if (goNames.length > 1) return goNames.map((name) => name?.text ?? '')
     const named = parameter.childForFieldName('name') ?? parameter.childForFieldName('pattern') ?? parameter.childForFieldName('left')
     return [(named ? identifiersIn(named)[0] : identifiersIn(parameter)[0])?.text ?? '']
   })
-  return names[0] === 'self' || names[0] === 'cls' ? names.slice(1) : names
+  return RECEIVER_PARAMETERS.includes(names[0] ?? '') ? names.slice(1) : names
 }
 
 /** The first syntax error within a node, for pointing at it. */

@@ -1,28 +1,5 @@
-// Follows an error code through parsed code and decides, for each place it appears, whether a
-// validation guard raises it there.
-//
-// What counts as a validation guard raising a code:
-// - the code (a number, a string holding only the code, or a constant / enum constant / map
-//   entry whose value is the code, followed to where it is used) sits in a branch of a
-//   conditional: if / else if / elif, a ternary, a switch or match case or Kotlin `when` entry,
-//   Kotlin's `?:` or C#'s `?? throw`, or is passed to an assertion helper
-//   (`Assert.isTrue(cond, 50003)`, `checkArgument`, `require…`, `validate…`, `orElseThrow`), or
-//   is the message of a constraint annotation on a parameter, field or property
-//   (`@Range(min = 0, max = 1, message = "50003") Integer activeFlag`, C#'s `[Range(…)]`);
-// - and that branch leaves or fails: the code is thrown, raised or returned, the branch returns,
-//   throws, raises or panics, or the code goes into an error value (`Result.fail(…)`,
-//   `new BizException(…)`, `errors.add(…)`: a callee whose name says error, exception, fail,
-//   invalid, bad, reject…);
-// - and it is not inside catch / except / finally / a Go defer / a promise `.catch`, nor in a
-//   branch that handles an error a call returned (`if err != nil`, `if (err)`: the catch of Go
-//   and callbacks, unless a validator returned the error), nor an argument of a log call, nor in
-//   the condition that decides (`if (code == 50001)` compares, it does not raise).
-// A code only in a comment or docstring, or inside a longer message string, is never raised.
-//
-// Syntax errors: tree-sitter recovers with ERROR nodes. An error between a code and its guard
-// (inside the `if`, or around a code that has no guard) makes that code "in code that does not
-// parse"; an error elsewhere, such as a function cut off by max-tokens, leaves intact guards
-// counting. Blocks that are mostly errors are not analysed at all (see read.ts).
+// Follows an error code through parsed code: to every place it appears, through the constants,
+// enum constants and map entries that carry it, and asks placement.ts what each place is.
 //
 // What a guard tests: every name in its condition and in the conditions of the conditionals
 // enclosing it up to the function, followed through local variables, for-each loops and lambdas
@@ -30,94 +7,33 @@
 // testing a helper's parameter tests whatever each call passes there). Arguments of calls that
 // write (`update…`, `save…`, `delete…`, `exec…`) are not tested: `if (!repo.update(activeFlag))`
 // checks that a write worked, not that the input was valid.
-import type { Node, Tree } from 'web-tree-sitter'
-import type { CodeBlock } from './extract.js'
-import { LANGUAGES, type LanguageId } from './languages.js'
+import type { Node } from 'web-tree-sitter'
+import { LANGUAGES } from './languages/index.js'
+import { nameKeys, squash } from './names.js'
+import { messagePlace, placeSite, type Placement, type SightingKind } from './placement.js'
 import {
-  argumentsNode,
   bindingParts,
   callArguments,
   calleeName,
-  calleeText,
-  callReceiver,
-  callTakingLambda,
-  conditionalRole,
-  constrainedName,
-  containsExit,
   describeCondition,
   encloses,
-  firstSyntaxError,
   functionName,
-  handlerKind,
   isCall,
   isComment,
   isDocString,
   isExit,
-  isExitValue,
   isFunction,
   isIdentifier,
-  isLambda,
+  isImportPart,
+  isObjectInitializer,
   isStringLiteral,
   nameOf,
   namedChildren,
   parameterNames,
   stringContent,
-  targetNames,
-  type BindingParts,
-  type HandlerKind
+  targetNames
 } from './syntax.js'
-
-/** A parsed code block, with the nodes the analysis looks up again and again. */
-export interface ParsedUnit {
-  block: CodeBlock
-  language: LanguageId
-  tree: Tree
-  comments: Node[]
-  strings: Node[]
-  /** Named leaves other than comments and strings: identifiers and literals. */
-  leaves: Node[]
-  calls: Node[]
-  bindings: { node: Node; parts: BindingParts }[]
-  /** Ids of the nodes that declare a name, which are not uses of it. */
-  declaredIds: Set<number>
-}
-
-export function indexUnit(block: CodeBlock, language: LanguageId, tree: Tree): ParsedUnit {
-  const unit: ParsedUnit = { block, language, tree, comments: [], strings: [], leaves: [], calls: [], bindings: [], declaredIds: new Set() }
-  const visit = (node: Node): void => {
-    if (isComment(node)) unit.comments.push(node)
-    else if (isStringLiteral(node)) unit.strings.push(node)
-    else if (node.childCount === 0 && node.isNamed) unit.leaves.push(node)
-    if (isComment(node) || isStringLiteral(node) || node.childCount === 0) return
-    if (isCall(node)) unit.calls.push(node)
-    const parts = bindingParts(node)
-    if (parts) {
-      unit.bindings.push({ node, parts })
-      for (const name of targetNames(parts.target)) unit.declaredIds.add(name.id)
-    }
-    for (const child of node.children) if (child) visit(child)
-  }
-  visit(tree.rootNode)
-  return unit
-}
-
-function lineOf(unit: ParsedUnit, node: Node): number {
-  return unit.block.startLine + node.startPosition.row
-}
-
-/** Where a code appears without being raised by a guard. */
-export type SightingKind =
-  | HandlerKind
-  | 'error-check'
-  | 'unparsed'
-  | 'unconditional'
-  | 'no-exit'
-  | 'stray'
-  | 'condition'
-  | 'log'
-  | 'message'
-  | 'declared'
-  | 'comment'
+import { lineOf, scopeOf, type ParsedUnit, type Scope } from './unit.js'
 
 export interface Sighting {
   kind: SightingKind
@@ -142,132 +58,14 @@ export interface CodeTrace {
   sightings: Sighting[]
 }
 
-/** Lower case, letters and digits only, so ActiveFlag, activeFlag, active_flag and ACTIVE_FLAG meet. */
-function squash(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '')
-}
-
-/** The keys a name matches by: itself, and as an accessor (`getActiveFlag`, `isActiveFlag`, `get_active_flag`). */
-export function nameKeys(name: string): string[] {
-  return [squash(name), squash(name.replace(/^(get|is|has|Get|Is|Has)(?=[A-Z_])/, ''))]
-}
-
 // Field names that say "a code" rather than which one: `{ code: 50001 }` is an error value, not a
 // constant named `code`.
 const GENERIC_FIELDS = new Set(['code', 'errorcode', 'errcode', 'errno', 'status', 'statuscode', 'value', 'id', 'key', 'type', 'message', 'msg'])
 
-const ERROR_VALUE = /error|exception|fail|invalid|reject|bad|abort|panic|raise|throw|deny|forbid|problem|unprocessable|conflict/i
 const WRITE_CALL = /^(update|save|insert|delete|remove|exec|persist|send|write|modify|create|upsert|patch|commit|store|apply|change|mark|perform|process|handle|do(?=[A-Z_]))/i
-const PROMISE_CATCH = /\.(catch|onFailure|exceptionally|onErrorResume|recover)$/
-
-function isLogCall(callee: string): boolean {
-  const segments = callee.split('.')
-  const method = segments.pop() ?? ''
-  const receiver = segments.join('.').replace(/^(this|self)\./, '')
-  if (receiver === '') return /^(print|println|printf|puts)$/.test(method)
-  if (/^(System\.(out|err)|Console|Debug|Trace)$/.test(receiver)) return true
-  if (receiver === 'fmt') return /^F?Print/.test(method)
-  return /(^|\.)_?(log|logger|logging|console|slog)$/i.test(receiver)
-}
-
-function isAssertion(call: Node): boolean {
-  const name = calleeName(call)
-  const receiver = calleeText(call).slice(0, -name.length)
-  return /^(assert|check|require|ensure|verify|validate|precondition|orElseThrow)/i.test(name) || /(assert|precondition|guard|validat)/i.test(receiver)
-}
 
 function isIdentifierLike(text: string): boolean {
   return /^[A-Za-z_$][\w$]*$/.test(text)
-}
-
-// `err != nil`, `updateErr != nil`, `error !== null`, or a bare `err` / `error` as a callback tests it.
-const ERROR_TEST = /^(?:(err|error|e|ex|\w+Err|\w+Error)\s*!==?\s*(?:nil|null|undefined)|(err|error))$/
-const VALIDATOR = /^(is|check|validat|verif|ensure|assert|require)|valid/i
-
-function callsValidator(node: Node): boolean {
-  if (isCall(node) && VALIDATOR.test(calleeName(node))) return true
-  return namedChildren(node).some(callsValidator)
-}
-
-/**
- * Whether a conditional handles an error some call returned (`if err != nil`, `if (err)`): Go's and
- * callbacks' catch. An error from a validator (`if err := validateFlags(…); err != nil`) is validation.
- */
-function handlesError(conditional: Node, unit: ParsedUnit): boolean {
-  const condition = conditional.childForFieldName('condition')?.text.replace(/\s+/g, ' ').replace(/^\((.*)\)$/, '$1').trim()
-  const tested = condition ? ERROR_TEST.exec(condition) : null
-  if (!tested) return false
-  const name = tested[1] ?? tested[2]
-  const scope = scopeOf(conditional, unit).node
-  const sources = unit.bindings.filter(
-    (binding) => encloses(scope, binding.node) && targetNames(binding.parts.target).some((target) => target.text === name)
-  )
-  return !sources.some((binding) => callsValidator(binding.parts.value))
-}
-
-type Placement =
-  | { kind: 'guard'; conditional: Node; conditions: Node[]; own: Node[] }
-  | { kind: Exclude<SightingKind, 'declared' | 'comment' | 'message'>; line?: number }
-
-/** Decides what the code at `site` is: raised by a guard, or why not. */
-function placeSite(site: Node, unit: ParsedUnit): Placement {
-  let handler: HandlerKind | undefined
-  let broken: Node | undefined
-  let inLog = false
-  let handlesFailure = false
-  let inCondition = false
-  let raisesHere = false
-  let guard: { conditional: Node; branch: Node; expression: boolean; own: Node[] } | undefined
-  const conditions: Node[] = []
-  let child = site
-  for (let node = site.parent; node; child = node, node = node.parent) {
-    // Only a syntax error between the code and its guard makes the guard doubtful; one around
-    // the guard (a function cut off by max-tokens) leaves it intact.
-    if (node.isError && !guard) broken ??= node
-    handler ??= handlerKind(node)
-    const args = isCall(node) ? argumentsNode(node) : undefined
-    if (args && encloses(args, site)) {
-      const callee = calleeText(node)
-      if (isLogCall(callee)) inLog = true
-      else if (PROMISE_CATCH.test(callee)) handler ??= 'catch'
-      else if (!guard && !inCondition && isAssertion(node)) {
-        const passed = callArguments(node)
-        const branch = passed.find((argument) => encloses(argument, site)) ?? args
-        const own = [...passed, callReceiver(node)].filter((part): part is Node => part !== undefined && !encloses(part, site))
-        guard = { conditional: node, branch, expression: false, own }
-        conditions.push(...own)
-        raisesHere = true
-      }
-      if (!guard && ERROR_VALUE.test(callee)) raisesHere = true
-    }
-    if (!guard && isExit(node)) raisesHere = true
-    const constrained = guard || inCondition ? undefined : constrainedName(node)
-    if (constrained) {
-      guard = { conditional: node, branch: child, expression: false, own: [constrained] }
-      conditions.push(constrained)
-      raisesHere = true
-    }
-    const role = conditionalRole(node, child)
-    if (role?.role === 'condition' && !guard) inCondition = true
-    if (role?.role === 'branch' && !inCondition) {
-      if (!guard && handlesError(node, unit)) handlesFailure = true
-      guard ??= { conditional: node, branch: child, expression: role.expression, own: role.conditions }
-      conditions.push(...role.conditions)
-    }
-    // A lambda passed to a call runs as part of the code around it; a declared function does not.
-    if (isFunction(node) && !(isLambda(node) && callTakingLambda(node))) break
-  }
-  if (handler) return { kind: handler }
-  if (handlesFailure) return { kind: 'error-check' }
-  if (inLog) return { kind: 'log' }
-  if (inCondition) return { kind: 'condition' }
-  if (broken) return { kind: 'unparsed', line: lineOf(unit, firstSyntaxError(broken) ?? broken) }
-  if (!guard) return { kind: raisesHere ? 'unconditional' : 'stray' }
-  const error = firstSyntaxError(guard.conditional)
-  if (error) return { kind: 'unparsed', line: lineOf(unit, error) }
-  const raises = raisesHere || containsExit(guard.branch) || (guard.expression && isExitValue(guard.conditional))
-  if (!raises) return { kind: 'no-exit' }
-  return { kind: 'guard', conditional: guard.conditional, conditions, own: guard.own }
 }
 
 /** The name a code's value is declared under (`USER_ID_INVALID = 50001`, `INVALID_FLAG(50003, …)`), if any. */
@@ -278,34 +76,13 @@ function declaredName(site: Node): Node | undefined {
       const [name, ...more] = targetNames(parts.target)
       // A field of an error value (`{ code: 50001 }`, `resp.code = 50001`, C#'s `new E { Code = 50001 }`)
       // is not a constant; the value it belongs to may be.
-      const inInitializer = node.parent?.type === 'initializer_expression'
-      const genericField = (node.type === 'pair' || !isIdentifier(parts.target)) && GENERIC_FIELDS.has(squash(name ? nameOf(name) : ''))
+      const inInitializer = node.parent ? isObjectInitializer(node.parent) : false
+      const genericField = (parts.shape === 'key-value' || !isIdentifier(parts.target)) && GENERIC_FIELDS.has(squash(name ? nameOf(name) : ''))
       if (name && more.length === 0 && !inInitializer && !genericField) return name
     }
     if (isExit(node) || isFunction(node) || /(statement|block|body|statements)$/.test(node.type)) return undefined
   }
   return undefined
-}
-
-interface Scope {
-  /** The function (or whole unit) whose local bindings feed a condition. */
-  node: Node
-  /** Lambda parameters bound to the collection the lambda iterates: `Stream.of(a, b).forEach(f -> …)`. */
-  lambdaBindings: { names: string[]; value: Node }[]
-}
-
-function scopeOf(node: Node, unit: ParsedUnit): Scope {
-  const lambdaBindings: Scope['lambdaBindings'] = []
-  for (let at = node.parent; at; at = at.parent) {
-    if (!isFunction(at)) continue
-    const call = isLambda(at) ? callTakingLambda(at) : undefined
-    if (!call) return { node: at, lambdaBindings }
-    const receiver = callReceiver(call)
-    const parameters = parameterNames(at)
-    // Kotlin's implicit lambda parameter.
-    if (receiver) lambdaBindings.push({ names: parameters.length > 0 ? parameters : ['it'], value: receiver })
-  }
-  return { node: unit.tree.rootNode, lambdaBindings }
 }
 
 /** The names a piece of code reads, leaving out what it passes to writes. */
@@ -442,22 +219,7 @@ export function codePattern(code: string): RegExp {
   return new RegExp(`(?<![\\w$.])${code.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$]|\\.\\d)`)
 }
 
-/** A code inside a message keeps where the message is when that says more: in a catch, a log, an error check. */
-function messagePlace(placement: Placement): SightingKind {
-  switch (placement.kind) {
-    case 'catch':
-    case 'except':
-    case 'finally':
-    case 'defer':
-    case 'error-check':
-    case 'log':
-      return placement.kind
-    default:
-      return 'message'
-  }
-}
-
 function isImport(node: Node): boolean {
-  for (let at = node.parent; at; at = at.parent) if (/import|using_directive/.test(at.type)) return true
+  for (let at = node.parent; at; at = at.parent) if (isImportPart(at)) return true
   return false
 }

@@ -1,11 +1,10 @@
-import type { SampleResult } from '../../results.js'
-import { everySample, quote } from '../text.js'
-import type { Assertion, CheckDefinition, CheckOutcome } from '../types.js'
-import { LANGUAGE_NAMES, LANGUAGES, languageNamed } from './languages.js'
-import { withAnswerCode, type AnswerCode } from './read.js'
-import { codePattern, nameKeys, traceCode, type Guard, type Sighting, type SightingKind } from './trace.js'
+import { LANGUAGES } from './languages/index.js'
+import type { SightingKind } from './placement.js'
+import type { AnswerCode } from './read.js'
+import { codePattern, traceCode, type Guard, type Sighting } from './trace.js'
 
-interface Failure {
+/** Why a check fails, with the answer's line it points at. */
+export interface Failure {
   message: string
   line?: number
 }
@@ -28,11 +27,22 @@ const PLACES: Readonly<Record<SightingKind, { only: string; among: string }>> = 
   comment: { only: 'appears only in a comment', among: 'in a comment' }
 }
 
+/** Lists every sighting kind; leaving one out fails to compile, since it would never be reported. */
+function everyKind<const K extends readonly SightingKind[]>(
+  kinds: K & ([Exclude<SightingKind, K[number]>] extends [never] ? unknown : { missing: Exclude<SightingKind, K[number]> })
+): readonly SightingKind[] {
+  return kinds
+}
+
 // The most telling place first: a code raised in a catch is the seed's failure, one in a comment
 // merely a mention.
-const PRIORITY = Object.keys(PLACES) as SightingKind[]
+const PRIORITY = everyKind([
+  'catch', 'except', 'finally', 'defer', 'error-check', 'unparsed', 'unconditional', 'no-exit', 'stray', 'condition', 'log', 'message',
+  'declared', 'comment'
+])
 
-function lines(values: number[]): string {
+/** `line 6` or `lines 6, 10, 14, …`. */
+export function lineList(values: number[]): string {
   const distinct = [...new Set(values)].sort((a, b) => a - b)
   const shown = distinct.slice(0, 3).join(', ') + (distinct.length > 3 ? ', …' : '')
   return `${distinct.length > 1 ? 'lines' : 'line'} ${shown}`
@@ -42,7 +52,7 @@ function place(kind: SightingKind, seen: Sighting[], phrase: string): string {
   const language = kind === 'unparsed' ? ` ${seen[0]!.language}` : ''
   const vias = new Set(seen.map((sighting) => sighting.via))
   const via = vias.size === 1 && seen[0]!.via ? `, as ${seen[0]!.via}` : ''
-  return `${phrase}${language} (${lines(seen.map((sighting) => sighting.line))}${via})`
+  return `${phrase}${language} (${lineList(seen.map((sighting) => sighting.line))}${via})`
 }
 
 /** Says why a code with no guard is not raised by one, pointing at the most telling place. */
@@ -92,87 +102,9 @@ function explainAbsent(code: string, answer: AnswerCode): Failure {
     : { message: `${code} is not in the code` }
 }
 
-function guardsOf(code: string, answer: AnswerCode): { guards: Guard[]; failure?: Failure } {
+/** The guards raising a code in an answer, or why there is none. */
+export function guardsOf(code: string, answer: AnswerCode): { guards: Guard[]; failure?: Failure } {
   const trace = traceCode(code, answer.units)
   if (trace.guards.length > 0) return { guards: trace.guards }
   return { guards: [], failure: explainUnguarded(code, trace.sightings, answer) }
-}
-
-function judgeErrorCodes(codes: string[], answer: AnswerCode): CheckOutcome {
-  if (answer.problem) return { passed: false, ...answer.problem }
-  const judged = codes.map((code) => ({ code, ...guardsOf(code, answer) }))
-  const failures = judged.flatMap((entry) => (entry.failure ? [entry.failure] : []))
-  if (failures.length > 0) {
-    const line = failures.find((failure) => failure.line !== undefined)?.line
-    return { passed: false, message: failures.map((failure) => failure.message).join('; '), ...(line !== undefined ? { line } : {}) }
-  }
-  const raised = judged.map((entry) => `${entry.code} (${lines(entry.guards.map((guard) => guard.line))})`)
-  return { passed: true, message: `each code is raised by a validation guard: ${raised.join(', ')}`, line: judged[0]!.guards[0]!.line }
-}
-
-function list(names: string[], conjunction: 'and' | 'or'): string {
-  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} ${conjunction} ${names[names.length - 1]}`
-}
-
-function judgeValidation(code: string, params: string[], answer: AnswerCode): CheckOutcome {
-  if (answer.problem) return { passed: false, ...answer.problem }
-  const { guards, failure } = guardsOf(code, answer)
-  if (failure) return { passed: false, ...failure }
-  const tested = new Set(guards.flatMap((guard) => [...guard.tested]))
-  const missing = params.filter((param) => !nameKeys(param).some((key) => tested.has(key)))
-  const line = guards[0]!.line
-  const where = lines(guards.map((guard) => guard.line))
-  if (missing.length === 0) {
-    return { passed: true, message: `${code} is raised by a guard that tests ${list(params, 'and')} (${where})`, line }
-  }
-  const message =
-    guards.length === 1
-      ? `the guard raising ${code} (${where}) does not test ${list(missing, 'or')}; its condition is ${quote(guards[0]!.condition)}`
-      : `the guards raising ${code} (${where}) do not test ${list(missing, 'or')}`
-  return { passed: false, message, line }
-}
-
-/** Reads every sample's code (asynchronously: grammars load on first use), then decides per sample. */
-async function judgeEachSample(
-  assertion: Assertion,
-  samples: readonly SampleResult[],
-  judge: (answer: AnswerCode) => CheckOutcome
-): Promise<CheckOutcome> {
-  const forced = typeof assertion.language === 'string' ? languageNamed(assertion.language) : undefined
-  const outcomes = new Map<SampleResult, CheckOutcome>()
-  for (const sample of samples) outcomes.set(sample, await withAnswerCode(sample.text, forced, judge))
-  return everySample(samples, (sample) => outcomes.get(sample)!)
-}
-
-const codeSchema = { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', minLength: 1, pattern: '^\\S+$' }] }
-const languageSchema = { type: 'string', enum: LANGUAGE_NAMES }
-
-export const errorCodes: CheckDefinition = {
-  type: 'error-codes',
-  summary: 'every code in `codes` is raised by a validation guard in the generated code, not in a catch, comment or log',
-  properties: {
-    codes: { type: 'array', minItems: 1, uniqueItems: true, items: codeSchema },
-    language: languageSchema
-  },
-  required: ['codes'],
-  evaluate: (assertion, samples) => {
-    const codes = (assertion.codes as (string | number)[]).map(String)
-    return judgeEachSample(assertion, samples, (answer) => judgeErrorCodes(codes, answer))
-  }
-}
-
-export const validation: CheckDefinition = {
-  type: 'validation',
-  summary: 'the guard raising `code` tests every parameter in `params`',
-  properties: {
-    code: codeSchema,
-    params: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
-    language: languageSchema
-  },
-  required: ['code', 'params'],
-  evaluate: (assertion, samples) => {
-    const code = String(assertion.code)
-    const params = (assertion.params as string[]).map(String)
-    return judgeEachSample(assertion, samples, (answer) => judgeValidation(code, params, answer))
-  }
 }
