@@ -892,7 +892,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(3021);
+var validation_error_1 = __nccwpck_require__(5402);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
 var ref_error_1 = __nccwpck_require__(3162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
@@ -1069,7 +1069,7 @@ exports.regexpCode = regexpCode;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
 const code_1 = __nccwpck_require__(567);
-const scope_1 = __nccwpck_require__(7788);
+const scope_1 = __nccwpck_require__(5407);
 var code_2 = __nccwpck_require__(567);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
@@ -1079,7 +1079,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(7788);
+var scope_2 = __nccwpck_require__(5407);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -1765,7 +1765,7 @@ function par(x) {
 
 /***/ }),
 
-/***/ 7788:
+/***/ 5407:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -2050,7 +2050,7 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
 const codegen_1 = __nccwpck_require__(1436);
-const validation_error_1 = __nccwpck_require__(3021);
+const validation_error_1 = __nccwpck_require__(5402);
 const names_1 = __nccwpck_require__(630);
 const resolve_1 = __nccwpck_require__(4090);
 const util_1 = __nccwpck_require__(4464);
@@ -3809,7 +3809,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(3021);
+const validation_error_1 = __nccwpck_require__(5402);
 const ref_error_1 = __nccwpck_require__(3162);
 const rules_1 = __nccwpck_require__(7353);
 const compile_1 = __nccwpck_require__(2718);
@@ -4473,7 +4473,7 @@ exports["default"] = uri;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 5402:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4988,7 +4988,7 @@ const anyOf_1 = __nccwpck_require__(9380);
 const oneOf_1 = __nccwpck_require__(2490);
 const allOf_1 = __nccwpck_require__(9205);
 const if_1 = __nccwpck_require__(8584);
-const thenElse_1 = __nccwpck_require__(6829);
+const thenElse_1 = __nccwpck_require__(9210);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -5413,7 +5413,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 9210:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37128,9 +37128,9 @@ exports.composeCollection = composeCollection;
 
 
 
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
@@ -37184,7 +37184,7 @@ var Alias = __nccwpck_require__(4065);
 var identity = __nccwpck_require__(1127);
 var composeCollection = __nccwpck_require__(7349);
 var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
@@ -37396,11 +37396,11 @@ exports.composeScalar = composeScalar;
 
 var node_process = __nccwpck_require__(932);
 var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
 var identity = __nccwpck_require__(1127);
 var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -38009,7 +38009,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 5407:
+/***/ 7788:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -38064,7 +38064,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 var utilContainsNewline = __nccwpck_require__(9499);
 var utilMapIncludes = __nccwpck_require__(1187);
@@ -38277,7 +38277,7 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 
 var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -38785,7 +38785,7 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 5402:
+/***/ 3021:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -38796,7 +38796,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var toJS = __nccwpck_require__(6424);
 var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(9210);
+var stringifyDocument = __nccwpck_require__(6829);
 var anchors = __nccwpck_require__(1596);
 var applyReviver = __nccwpck_require__(3661);
 var createNode = __nccwpck_require__(2404);
@@ -39634,7 +39634,7 @@ var __webpack_unused_export__;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var Schema = __nccwpck_require__(5840);
 var errors = __nccwpck_require__(1464);
 var Alias = __nccwpck_require__(4065);
@@ -42868,7 +42868,7 @@ exports.Parser = Parser;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
 var log = __nccwpck_require__(7249);
 var identity = __nccwpck_require__(1127);
@@ -44718,7 +44718,7 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 9210:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -48620,15 +48620,1030 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/host/cancel.ts
+// Cancellation, shared by both hosts: a cancelled job (or Ctrl-C) signals this process; what a
+// stage started (a llama-server) must go down with it. The signal handlers are installed only
+// while something is registered, so a run with nothing to stop dies on the signal as before.
+function cancellation(exit = (code) => process.exit(code)) {
+    const stops = new Set();
+    const onSignal = (signal) => {
+        for (const stop of [...stops]) {
+            try {
+                stop();
+            }
+            catch {
+                // One failing cleanup must not keep the others from running.
+            }
+        }
+        exit(signal === 'SIGINT' ? 130 : 143);
+    };
+    const install = (on) => {
+        for (const signal of ['SIGINT', 'SIGTERM']) {
+            if (on)
+                process.on(signal, onSignal);
+            else
+                process.off(signal, onSignal);
+        }
+    };
+    return (stop) => {
+        if (stops.size === 0)
+            install(true);
+        stops.add(stop);
+        return () => {
+            if (stops.delete(stop) && stops.size === 0)
+                install(false);
+        };
+    };
+}
+
+;// CONCATENATED MODULE: ./src/host/action.ts
+// The host of a workflow step: messages through @actions/core (warnings become annotations),
+// secrets masked by the runner, state kept for the post step, options named as inputs.
+
+
+function createActionHost(env = process.env) {
+    return {
+        workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+        info: (message) => info(message),
+        warn: (message) => warning(message),
+        mask: (secret) => core_setSecret(secret),
+        saveState: (name, value) => saveState(name, value),
+        optionLabel: (name) => `input '${name}'`,
+        optionRef: (name) => `the input '${name}'`,
+        reportAlsoIn: 'The job summary and the comment still hold the report.',
+        onCancel: cancellation()
+    };
+}
+
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * Why a network call failed, in the words of its innermost cause: fetch wraps the real reason
+ * ("fetch failed" around ECONNREFUSED, or around undici's "other side closed"). An errno code
+ * reads best; undici's own codes (UND_ERR_…) do not, so their message is used instead.
+ */
+function rootCauseOf(error) {
+    let current = error;
+    for (let depth = 0; depth < 8 && current?.cause && typeof current.cause === 'object'; depth++)
+        current = current.cause;
+    const code = typeof current?.code === 'string' ? current.code : undefined;
+    const message = typeof current?.message === 'string' ? current.message : String(error);
+    return code && /^E[A-Z0-9]+$/.test(code) ? code : message;
+}
+
+;// CONCATENATED MODULE: ./src/server/probe.ts
+// What answers at a base URL, read off the endpoints each engine alone has: llama-server's
+// /props (with `build_info`) and LM Studio's /api/v0/models.
+
+/** The server answered, and what it said ends the wait: no retry can change it. */
+class ServerAnswerError extends Error {
+    name = 'ServerAnswerError';
+}
+/** `http://host:1234` or `http://host:1234/` becomes `http://host:1234/v1`; a given path is kept. */
+function normaliseBaseUrl(raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new Error(`base-url '${raw}' is not a URL (expected e.g. http://127.0.0.1:8080/v1)`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error(`base-url '${raw}' must be http:// or https://`);
+    const trimmed = url.pathname.replace(/\/+$/, '');
+    url.pathname = trimmed === '' ? '/v1' : trimmed;
+    return url.toString().replace(/\/$/, '');
+}
+/** The server's root: the base URL without its trailing /v1. */
+function originOf(baseUrl) {
+    return baseUrl.replace(/\/v1$/, '');
+}
+async function getJson(url, apiKey, timeoutMs) {
+    const response = await fetch(url, {
+        headers: apiKey ? { Authorization: `Bearer ${apiKey}` } : {},
+        signal: AbortSignal.timeout(timeoutMs)
+    });
+    const text = await response.text();
+    try {
+        return { status: response.status, body: JSON.parse(text) };
+    }
+    catch {
+        return { status: response.status, body: undefined };
+    }
+}
+function describeFetchError(url, error) {
+    return `cannot reach the model server at ${url}: ${rootCauseOf(error)}`;
+}
+/**
+ * Waits until the server answers its model list, then tells which engine it is. llama-server
+ * answers 503 on every path while it loads the model, so 503 means "not yet", not "broken".
+ */
+async function probeServer(baseUrl, apiKey, timeoutMs) {
+    const modelsUrl = `${baseUrl}/models`;
+    const deadline = Date.now() + timeoutMs;
+    let models;
+    for (;;) {
+        try {
+            models = await getJson(modelsUrl, apiKey, Math.max(1000, Math.min(10_000, deadline - Date.now())));
+            if (models.status !== 503)
+                break;
+            if (Date.now() >= deadline)
+                throw new ServerAnswerError(`the model server at ${baseUrl} was still loading after ${Math.round(timeoutMs / 1000)} s (503 from ${modelsUrl})`);
+        }
+        catch (error) {
+            if (error instanceof ServerAnswerError)
+                throw error;
+            if (Date.now() >= deadline)
+                throw new Error(describeFetchError(modelsUrl, error), { cause: error });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    if (models.status === 401 || models.status === 403) {
+        throw new Error(`the model server at ${baseUrl} refused the api-key (HTTP ${models.status} from ${modelsUrl})`);
+    }
+    if (models.status !== 200)
+        throw new Error(`the model server at ${baseUrl} answered HTTP ${models.status} for ${modelsUrl}; is this an OpenAI-compatible /v1 URL?`);
+    const data = models.body?.data;
+    if (!Array.isArray(data))
+        throw new Error(`the model server at ${baseUrl} answered ${modelsUrl} without a model list; is this an OpenAI-compatible /v1 URL?`);
+    const listed = data.map((m) => m.id).filter((id) => typeof id === 'string');
+    const origin = originOf(baseUrl);
+    const props = await getJson(`${origin}/props`, apiKey, 5000).catch(() => undefined);
+    const buildInfo = props?.body?.build_info;
+    if (props?.status === 200 && typeof buildInfo === 'string') {
+        return { engine: 'llama.cpp', build: buildInfo, loadedModels: listed };
+    }
+    const lmModels = await getJson(`${origin}/api/v0/models`, apiKey, 5000).catch(() => undefined);
+    const lmData = lmModels?.body?.data;
+    if (lmModels?.status === 200 && Array.isArray(lmData)) {
+        const loaded = lmData.filter((m) => m.state === 'loaded').map((m) => String(m.id));
+        return { engine: 'lmstudio', loadedModels: loaded };
+    }
+    return { engine: 'openai-compatible', loadedModels: listed };
+}
+
+;// CONCATENATED MODULE: ./src/server/connect.ts
+
+const connectDriver = {
+    options: [{ name: 'base-url', value: ' URL', description: 'OpenAI-compatible URL for connect (e.g. http://127.0.0.1:8080/v1)' }],
+    readOptions: (read) => ({ baseUrl: read('base-url') || undefined }),
+    async start({ host, options, server, model: requested, apiKey, readyTimeoutMs }) {
+        const given = options.baseUrl ?? server.baseUrl;
+        if (!given)
+            throw new Error(`server 'connect' needs a base URL: set ${host.optionRef('base-url')} or server.base-url in the suite`);
+        const baseUrl = normaliseBaseUrl(given);
+        const info = await probeServer(baseUrl, apiKey, readyTimeoutMs);
+        const model = chooseModel(host, requested, info.loadedModels, info.engine, baseUrl);
+        const notApplied = Object.keys(server.settings).map((setting) => ({
+            setting,
+            reason: 'connect mode uses the server as it is running; start it with these settings or use server llama.cpp/lmstudio'
+        }));
+        if (notApplied.length > 0)
+            host.warn(`connect mode does not apply server.settings (${notApplied.map((n) => n.setting).join(', ')})`);
+        const report = {
+            backend: 'connect',
+            engine: info.engine,
+            baseUrl,
+            model,
+            settings: { ...server.settings },
+            ...(info.build ? { build: info.build } : {}),
+            ...(notApplied.length ? { notApplied } : {})
+        };
+        return {
+            backend: 'connect',
+            engine: info.engine,
+            baseUrl,
+            apiKey: apiKey ?? '',
+            model,
+            report: () => report,
+            stop: async () => { }
+        };
+    }
+};
+function chooseModel(host, requested, loaded, engine, baseUrl) {
+    if (requested) {
+        if (!loaded.includes(requested)) {
+            if (engine === 'llama.cpp' && loaded.length > 0) {
+                // llama-server ignores the request's model field: say which model really answers.
+                host.warn(`llama-server at ${baseUrl} serves ${loaded.join(', ')}, not '${requested}'; the results are for ${loaded[0]}`);
+                return loaded[0];
+            }
+            if (engine === 'lmstudio') {
+                host.warn(`'${requested}' is not loaded in LM Studio at ${baseUrl}; it will load it just in time with its default settings`);
+            }
+        }
+        return requested;
+    }
+    if (loaded.length === 1)
+        return loaded[0];
+    const choose = `${host.optionRef('model')} or server.model in the suite`;
+    if (loaded.length === 0)
+        throw new Error(`the model server at ${baseUrl} has no model loaded; set ${choose}`);
+    throw new Error(`the model server at ${baseUrl} serves several models (${loaded.join(', ')}); choose one with ${choose}`);
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var ajv = __nccwpck_require__(2463);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/gguf/reader.ts
+// Reads the metadata of a GGUF model file (llama.cpp's format) without loading the model: real
+// models are many GB, so the file is read in small chunks and only the header is visited.
+
+/** Longer arrays are skipped: vocabularies have 32k-260k entries nobody here needs. */
+const MAX_STORED_ARRAY_LENGTH = 1000;
+// Indexed by the type id stored in the file (enum gguf_type in ggml/include/gguf.h).
+const VALUE_TYPES = [
+    'uint8',
+    'int8',
+    'uint16',
+    'int16',
+    'uint32',
+    'int32',
+    'float32',
+    'bool',
+    'string',
+    'array',
+    'uint64',
+    'int64',
+    'float64'
+];
+const FIXED_SIZES = {
+    uint8: 1,
+    int8: 1,
+    bool: 1,
+    uint16: 2,
+    int16: 2,
+    uint32: 4,
+    int32: 4,
+    float32: 4,
+    uint64: 8,
+    int64: 8,
+    float64: 8
+};
+const GGUF_MAGIC = Buffer.from('GGUF', 'latin1');
+// Version 1 stored counts and lengths as 32-bit; 2 and 3 share the little-endian layout read here.
+const SUPPORTED_VERSIONS = [2, 3];
+const CHUNK_SIZE = 64 * 1024;
+class HeaderTruncatedError extends Error {
+}
+/** Sequential little-endian reads over a file handle, buffering one chunk at a time. */
+class ChunkedFileReader {
+    file;
+    fileSize;
+    buffer = Buffer.alloc(0);
+    bufferOffset = 0;
+    filePosition = 0;
+    constructor(file, fileSize) {
+        this.file = file;
+        this.fileSize = fileSize;
+    }
+    async bytes(length) {
+        await this.ensureBuffered(length);
+        const bytes = this.buffer.subarray(this.bufferOffset, this.bufferOffset + length);
+        this.bufferOffset += length;
+        return bytes;
+    }
+    async skip(length) {
+        const buffered = this.buffer.length - this.bufferOffset;
+        if (length <= buffered) {
+            this.bufferOffset += length;
+            return;
+        }
+        const target = this.filePosition + (length - buffered);
+        if (target > this.fileSize)
+            throw new HeaderTruncatedError();
+        this.filePosition = target;
+        this.buffer = Buffer.alloc(0);
+        this.bufferOffset = 0;
+    }
+    async uint32() {
+        return (await this.bytes(4)).readUInt32LE(0);
+    }
+    async int32() {
+        return (await this.bytes(4)).readInt32LE(0);
+    }
+    /** A u64 count or length; beyond 2^53 it cannot describe anything in a real file. */
+    async length() {
+        const value = (await this.bytes(8)).readBigUInt64LE(0);
+        if (value > BigInt(this.fileSize))
+            throw new HeaderTruncatedError();
+        return Number(value);
+    }
+    async string() {
+        const length = await this.length();
+        return (await this.bytes(length)).toString('utf8');
+    }
+    async ensureBuffered(length) {
+        const buffered = this.buffer.length - this.bufferOffset;
+        if (length <= buffered)
+            return;
+        const missing = length - buffered;
+        if (this.filePosition + missing > this.fileSize)
+            throw new HeaderTruncatedError();
+        const readLength = Math.max(missing, CHUNK_SIZE);
+        const chunk = Buffer.alloc(Math.min(readLength, this.fileSize - this.filePosition));
+        const { bytesRead } = await this.file.read(chunk, 0, chunk.length, this.filePosition);
+        if (bytesRead < missing)
+            throw new HeaderTruncatedError();
+        this.filePosition += bytesRead;
+        this.buffer = Buffer.concat([this.buffer.subarray(this.bufferOffset), chunk.subarray(0, bytesRead)]);
+        this.bufferOffset = 0;
+    }
+}
+async function readGgufHeader(path) {
+    let file;
+    try {
+        file = await (0,promises_namespaceObject.open)(path, 'r');
+    }
+    catch (error) {
+        if (isErrnoException(error) && error.code === 'ENOENT')
+            throw new Error(`model file not found: ${path}`, { cause: error });
+        throw error;
+    }
+    try {
+        const { size } = await file.stat();
+        return await readHeader(new ChunkedFileReader(file, size), path, size);
+    }
+    catch (error) {
+        if (error instanceof HeaderTruncatedError)
+            throw new Error(`${path}: GGUF header is truncated`, { cause: error });
+        if (isErrnoException(error) && error.code === 'EISDIR') {
+            throw new Error(`${path} is not a GGUF file (it is a directory)`, { cause: error });
+        }
+        throw error;
+    }
+    finally {
+        await file.close();
+    }
+}
+async function readHeader(reader, path, fileSize) {
+    if (fileSize === 0)
+        throw new Error(`${path} is not a GGUF file (it is empty)`);
+    const start = await reader.bytes(Math.min(fileSize, GGUF_MAGIC.length));
+    if (!GGUF_MAGIC.subarray(0, start.length).equals(start)) {
+        throw new Error(`${path} is not a GGUF file (it starts with 0x${start.toString('hex')})`);
+    }
+    if (start.length < GGUF_MAGIC.length)
+        throw new HeaderTruncatedError();
+    const version = await reader.uint32();
+    if (!SUPPORTED_VERSIONS.includes(version)) {
+        throw new Error(`${path}: unsupported GGUF version ${version} (supported: ${SUPPORTED_VERSIONS.join(', ')})`);
+    }
+    const tensorCount = await reader.length();
+    const metadataCount = await reader.length();
+    const metadata = {};
+    for (let index = 0; index < metadataCount; index++) {
+        const key = await reader.string();
+        const type = await readValueType(reader, path, key);
+        metadata[key] = await readValue(reader, type, path, key);
+    }
+    const architecture = metadata['general.architecture'];
+    return {
+        version,
+        tensorCount,
+        metadata,
+        architecture: typeof architecture === 'string' ? architecture : undefined
+    };
+}
+async function readValueType(reader, path, key) {
+    const id = await reader.int32();
+    const type = VALUE_TYPES[id];
+    if (type === undefined)
+        throw new Error(`${path}: GGUF metadata key "${key}" has unknown value type ${id}`);
+    return type;
+}
+async function readValue(reader, type, path, key) {
+    switch (type) {
+        case 'string':
+            return reader.string();
+        case 'array':
+            return readArray(reader, path, key);
+        default:
+            return decodeFixedSize(type, await reader.bytes(FIXED_SIZES[type]));
+    }
+}
+async function readArray(reader, path, key) {
+    const itemType = await readValueType(reader, path, key);
+    const length = await reader.length();
+    if (length > MAX_STORED_ARRAY_LENGTH) {
+        await skipItems(reader, itemType, length, path, key);
+        return { itemType, length, items: undefined };
+    }
+    const items = [];
+    for (let index = 0; index < length; index++)
+        items.push(await readValue(reader, itemType, path, key));
+    return { itemType, length, items };
+}
+async function skipItems(reader, itemType, length, path, key) {
+    if (itemType === 'string') {
+        for (let index = 0; index < length; index++)
+            await reader.skip(await reader.length());
+    }
+    else if (itemType === 'array') {
+        for (let index = 0; index < length; index++)
+            await readArray(reader, path, key);
+    }
+    else {
+        await reader.skip(length * FIXED_SIZES[itemType]);
+    }
+}
+function decodeFixedSize(type, bytes) {
+    switch (type) {
+        case 'uint8':
+            return bytes.readUInt8(0);
+        case 'int8':
+            return bytes.readInt8(0);
+        case 'bool':
+            return bytes.readUInt8(0) !== 0;
+        case 'uint16':
+            return bytes.readUInt16LE(0);
+        case 'int16':
+            return bytes.readInt16LE(0);
+        case 'uint32':
+            return bytes.readUInt32LE(0);
+        case 'int32':
+            return bytes.readInt32LE(0);
+        case 'float32':
+            return bytes.readFloatLE(0);
+        case 'uint64':
+            return bytes.readBigUInt64LE(0);
+        case 'int64':
+            return bytes.readBigInt64LE(0);
+        case 'float64':
+            return bytes.readDoubleLE(0);
+    }
+}
+// Not `instanceof Error`: errors from node's own modules come from another realm under jest's VM.
+function isErrnoException(error) {
+    return typeof error === 'object' && error !== null && 'code' in error;
+}
+
+;// CONCATENATED MODULE: ./src/server/types.ts
+/** A server that failed to start still says what was tried and what it printed. */
+class ServerStartError extends Error {
+    report;
+    constructor(message, report, options) {
+        super(message, options);
+        this.report = report;
+        this.name = 'ServerStartError';
+    }
+}
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/server/llamacpp/flags.ts
+class SettingError extends Error {
+}
+function loadModeOf(settings) {
+    const keep = settings['keep-model-in-memory'];
+    const mmap = settings['try-mmap'];
+    if (keep === undefined && mmap === undefined)
+        return undefined;
+    // LM Studio turns both on unless told otherwise.
+    const mlock = keep ?? true;
+    const mapped = mmap ?? true;
+    if (mapped && mlock)
+        return 'mmap+mlock';
+    if (mapped)
+        return 'mmap';
+    if (mlock)
+        return 'mlock';
+    return 'none';
+}
+function settingsToFlags(settings, model) {
+    const flags = [];
+    const add = (...args) => flags.push(...args.map(String));
+    if (settings['context-length'] !== undefined)
+        add('-c', settings['context-length']);
+    const offload = settings['gpu-offload'];
+    if (offload === 'max')
+        add('-ngl', 'all');
+    else if (offload === 'off')
+        add('-ngl', 0);
+    // LM Studio counts repeating layers; llama.cpp's count includes the output layer, so all of
+    // LM Studio's layers is llama.cpp's "all".
+    else if (typeof offload === 'number')
+        add('-ngl', model.blockCount !== undefined && offload >= model.blockCount ? 'all' : offload);
+    if (settings['cpu-threads'] !== undefined)
+        add('-t', settings['cpu-threads']);
+    if (settings['eval-batch-size'] !== undefined)
+        add('-b', settings['eval-batch-size']);
+    const ropeBase = settings['rope-frequency-base'];
+    if (typeof ropeBase === 'number')
+        add('--rope-freq-base', ropeBase);
+    const ropeScale = settings['rope-frequency-scale'];
+    if (typeof ropeScale === 'number')
+        add('--rope-freq-scale', ropeScale);
+    if (settings['offload-kv-cache-to-gpu'] !== undefined)
+        add(settings['offload-kv-cache-to-gpu'] ? '-kvo' : '-nkvo');
+    const loadMode = loadModeOf(settings);
+    if (loadMode)
+        add('--load-mode', loadMode);
+    const seed = settings.seed;
+    if (seed !== undefined)
+        add('-s', seed === 'off' ? -1 : seed);
+    if (settings.experts !== undefined) {
+        if (!model.architecture)
+            throw new SettingError('server.settings.experts needs the model architecture, and the GGUF has no general.architecture');
+        add('--override-kv', `${model.architecture}.expert_used_count=int:${settings.experts}`);
+    }
+    if (settings['force-expert-weights-on-cpu'])
+        add('--cpu-moe');
+    const flash = settings['flash-attention'];
+    if (flash !== undefined)
+        add('-fa', flash === 'auto' ? 'auto' : flash ? 'on' : 'off');
+    const k = settings['k-cache-quantization'];
+    const v = settings['v-cache-quantization'];
+    if (k !== undefined)
+        add('-ctk', k === 'off' ? 'f16' : k);
+    if (v !== undefined) {
+        if (v !== 'off' && v !== 'f16' && v !== 'f32' && v !== 'bf16' && flash === false) {
+            throw new SettingError(`server.settings.v-cache-quantization ${v} needs flash-attention (llama.cpp cannot quantise the V cache without it)`);
+        }
+        add('-ctv', v === 'off' ? 'f16' : v);
+    }
+    add('-fit', 'off');
+    return flags;
+}
+/** The long or short option names in `flags` (values left out), to check against --help. */
+function optionNames(flags) {
+    return flags.filter((f) => /^--?[a-zA-Z]/.test(f));
+}
+/** Splits extra arguments the way a user writes them in YAML: on whitespace and new lines, honouring quotes. */
+function splitArgs(value) {
+    const args = [];
+    const pattern = /"([^"]*)"|'([^']*)'|(\S+)/g;
+    for (const match of value.matchAll(pattern))
+        args.push(match[1] ?? match[2] ?? match[3] ?? '');
+    return args;
+}
+
+;// CONCATENATED MODULE: ./src/server/llamacpp/binary.ts
+// Which llama-server runs, and whether that build knows every flag modelgate passes.
+
+
+
+
+
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+async function isExecutable(file) {
+    try {
+        await (0,promises_namespaceObject.access)(file, external_node_fs_namespaceObject.constants.X_OK);
+        return (await (0,promises_namespaceObject.stat)(file)).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+/** The binary the user named, else llama-server on PATH; `ref` names the option in messages. */
+async function findLlamaServer(explicit, ref) {
+    if (explicit) {
+        if (await isExecutable(explicit))
+            return external_node_path_default().resolve(explicit);
+        throw new Error(`llama-server-path '${explicit}' is not an executable file`);
+    }
+    for (const dir of (process.env.PATH ?? '').split((external_node_path_default()).delimiter).filter(Boolean)) {
+        const candidate = external_node_path_default().join(dir, 'llama-server');
+        if (await isExecutable(candidate))
+            return candidate;
+    }
+    throw new Error(`llama-server was not found on PATH: install llama.cpp on the runner or set ${ref('llama-server-path')}`);
+}
+/** Every option we pass must be one this build knows; an older build would exit on it. Gives the build's version line. */
+async function checkBuildKnows(binary, flags) {
+    let help;
+    try {
+        const out = await run(binary, ['--help'], { timeout: 20_000, maxBuffer: 8 * 1024 * 1024 });
+        help = `${out.stdout}\n${out.stderr}`;
+    }
+    catch (error) {
+        const out = error;
+        help = `${out.stdout ?? ''}\n${out.stderr ?? ''}`;
+        if (!help.trim())
+            throw new Error(`${binary} --help failed: ${out.message}`, { cause: error });
+    }
+    const unknown = [...new Set(optionNames(flags))].filter((flag) => !new RegExp(`(^|[\\s,])${flag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([\\s,=]|$)`, 'm').test(help));
+    if (unknown.length > 0) {
+        throw new Error(`${binary} is too old or not llama-server: it does not know ${unknown.join(', ')} (modelgate needs a llama.cpp build with --fit and --load-mode)`);
+    }
+    try {
+        const version = await run(binary, ['--version'], { timeout: 20_000 });
+        return `${version.stdout}${version.stderr}`.match(/version: .*/)?.[0] ?? '';
+    }
+    catch {
+        return '';
+    }
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
+;// CONCATENATED MODULE: ./src/server/llamacpp/process.ts
+
+
+const LOG_TAIL_LINES = 40;
+async function freePort() {
+    const server = external_node_net_default().createServer();
+    await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+    const { port } = server.address();
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+}
+/** Keeps the last lines of the server's log in memory and all of it in a file. */
+class ServerLog {
+    filePath;
+    lines = [];
+    partial = '';
+    file;
+    constructor(filePath) {
+        this.filePath = filePath;
+        this.file = (0,external_node_fs_namespaceObject.createWriteStream)(filePath);
+    }
+    write(chunk) {
+        this.file.write(chunk);
+        const text = this.partial + chunk.toString('utf8');
+        const parts = text.split('\n');
+        this.partial = parts.pop() ?? '';
+        for (const line of parts)
+            this.push(line);
+    }
+    push(line) {
+        this.lines.push(line.replace(/\r$/, ''));
+        if (this.lines.length > LOG_TAIL_LINES)
+            this.lines.shift();
+    }
+    tail() {
+        return this.partial ? [...this.lines, this.partial].slice(-LOG_TAIL_LINES) : [...this.lines];
+    }
+    /** The lines llama.cpp marks as errors, else the last few: what a one-line message should quote. */
+    reason() {
+        const errors = this.tail().filter((l) => / E /.test(l) || /error/i.test(l));
+        const picked = (errors.length ? errors : this.tail()).slice(-2).map((l) => l.replace(/^\d+\.\d+\.\d+\.\d+ [A-Z] /, '').trim());
+        return picked.join(' | ');
+    }
+    close() {
+        this.file.end();
+    }
+}
+// llama-server's shutdown can wait on a stream that is still in flight; it gets a few seconds.
+const STOP_GRACE_MS = 5_000;
+async function stopProcess(child) {
+    if (child.exitCode !== null || child.signalCode !== null)
+        return;
+    const exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    let timer;
+    const gaveUp = new Promise((resolve) => (timer = setTimeout(() => resolve(false), STOP_GRACE_MS)));
+    const killed = await Promise.race([exited.then(() => true), gaveUp]);
+    clearTimeout(timer);
+    if (!killed) {
+        child.kill('SIGKILL');
+        await exited;
+    }
+}
+async function waitUntilReady(origin, child, log, timeoutMs, ref) {
+    const deadline = Date.now() + timeoutMs;
+    let exit;
+    child.once('exit', (code, signal) => (exit = signal ? `was killed by ${signal}` : `exited with code ${code}`));
+    let lastStatus = 'no answer';
+    while (Date.now() < deadline) {
+        if (exit)
+            throw new Error(`llama-server ${exit} before it was ready: ${log.reason() || 'it printed nothing'}`);
+        try {
+            const response = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(2000) });
+            if (response.status === 200)
+                return;
+            lastStatus = response.status === 503 ? 'still loading the model (503)' : `HTTP ${response.status}`;
+        }
+        catch {
+            lastStatus = 'not listening yet';
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    if (exit)
+        throw new Error(`llama-server ${exit} before it was ready: ${log.reason() || 'it printed nothing'}`);
+    throw new Error(`llama-server was not ready after ${Math.round(timeoutMs / 1000)} s (${lastStatus} at ${origin}/health); raise ${ref('server-timeout')} for a large model`);
+}
+/** A pid is reused once its process is gone: only signal it while it is still llama-server. */
+function isLlamaServer(pid) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0].includes('llama-server');
+    }
+    catch {
+        return false;
+    }
+}
+/** Stops a llama-server by pid, as the post step does: SIGTERM, then SIGKILL if it ignores it. */
+async function stopByPid(pid, host) {
+    if (!Number.isInteger(pid) || pid <= 0 || !isLlamaServer(pid))
+        return;
+    try {
+        process.kill(pid, 'SIGTERM');
+    }
+    catch (error) {
+        if (error.code === 'ESRCH')
+            return;
+        host.warn(`could not stop llama-server (pid ${pid}): ${error.message}`);
+        return;
+    }
+    const deadline = Date.now() + STOP_GRACE_MS;
+    while (Date.now() < deadline) {
+        if (!isLlamaServer(pid)) {
+            host.info(`Stopped llama-server (pid ${pid})`);
+            return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    try {
+        process.kill(pid, 'SIGKILL');
+        host.info(`Killed llama-server (pid ${pid}) after it ignored SIGTERM`);
+    }
+    catch (error) {
+        host.warn(`could not kill llama-server (pid ${pid}): ${error.message}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/server/llamacpp/driver.ts
+// `server: llama.cpp`: starts llama-server with the suite's settings, waits until it is ready
+// while watching the process, and always stops it. If the job is cancelled, the host's
+// cancellation and then the post step (by the saved pid) take it down.
+
+
+
+
+
+
+
+
+
+
+
+/** What the post step needs to stop a server the main step could not. */
+const LlamaCppState = {
+    ServerPid: 'llama-server-pid',
+    ServerLog: 'llama-server-log'
+};
+function driver_valueOf(args, flag) {
+    const at = args.lastIndexOf(flag);
+    return at >= 0 ? args[at + 1] : undefined;
+}
+async function sha256Of(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+async function inspectModel(file) {
+    const header = await readGgufHeader(file);
+    const blocks = header.architecture ? header.metadata[`${header.architecture}.block_count`] : undefined;
+    return {
+        architecture: header.architecture,
+        blockCount: typeof blocks === 'number' || typeof blocks === 'bigint' ? Number(blocks) : undefined,
+        sizeBytes: (await (0,promises_namespaceObject.stat)(file)).size
+    };
+}
+async function startLlamaServer(request) {
+    const { host, options, server } = request;
+    const ref = (name) => host.optionRef(name);
+    const model = request.model;
+    if (!model)
+        throw new Error(`server 'llama.cpp' needs a model: set ${ref('model')} or server.model in the suite (a GGUF file)`);
+    if (/^https?:\/\//.test(model)) {
+        throw new Error(`model '${model}' is a URL; server 'llama.cpp' needs a local GGUF file (download it in an earlier step)`);
+    }
+    const binary = await findLlamaServer(options.llamaServerPath, ref);
+    const modelPath = external_node_path_default().resolve(request.modelBaseDir, model);
+    const facts = await inspectModel(modelPath);
+    let settingFlags;
+    try {
+        settingFlags = settingsToFlags(server.settings, facts);
+    }
+    catch (error) {
+        if (error instanceof SettingError)
+            throw new Error(`${request.suitePath}: ${error.message}`, { cause: error });
+        throw error;
+    }
+    const extraArgs = [...server.extraArgs, ...options.extraArgs];
+    // A port or host the user chose in extra-args is the one to talk to; else a free loopback port.
+    const userPort = driver_valueOf(extraArgs, '--port');
+    const userHost = driver_valueOf(extraArgs, '--host');
+    const port = userPort !== undefined ? Number(userPort) : await freePort();
+    const bindHost = userHost ?? '127.0.0.1';
+    const alias = external_node_path_default().basename(modelPath);
+    const flags = [
+        '-m', modelPath, '--alias', alias,
+        ...(userHost === undefined ? ['--host', bindHost] : []),
+        ...(userPort === undefined ? ['--port', String(port)] : []),
+        '-np', '1', '--no-webui', ...settingFlags, ...extraArgs
+    ];
+    const version = await checkBuildKnows(binary, flags);
+    const hashing = sha256Of(modelPath);
+    hashing.catch(() => undefined);
+    const logPath = external_node_path_default().join(process.env.RUNNER_TEMP ?? external_node_os_default().tmpdir(), `modelgate-llama-server-${port}.log`);
+    const log = new ServerLog(logPath);
+    // A key given to llama-server in extra-args is what the client must send, and a secret: it is
+    // masked in the log and shown as *** in the report.
+    const serverKey = driver_valueOf(extraArgs, '--api-key');
+    if (serverKey)
+        host.mask(serverKey);
+    const shownFlags = [binary, ...flags.map((flag, i) => (flags[i - 1] === '--api-key' ? '***' : flag))];
+    host.info(`Starting ${shownFlags.join(' ')}`);
+    const child = (0,external_node_child_process_namespaceObject.spawn)(binary, flags, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (chunk) => log.write(chunk));
+    child.stderr?.on('data', (chunk) => log.write(chunk));
+    const spawned = await new Promise((resolve) => {
+        child.once('spawn', () => resolve(undefined));
+        child.once('error', resolve);
+    });
+    if (spawned)
+        throw new Error(`could not start ${binary}: ${spawned.message}`);
+    host.saveState(LlamaCppState.ServerPid, String(child.pid));
+    host.saveState(LlamaCppState.ServerLog, logPath);
+    const origin = `http://${bindHost === '0.0.0.0' ? '127.0.0.1' : bindHost}:${port}`;
+    // SIGKILL, because llama-server's own shutdown waits for a stream in flight, and a cancelled
+    // process cannot wait.
+    const withdrawCancel = host.onCancel(() => child.kill('SIGKILL'));
+    let stopped = false;
+    const stop = async () => {
+        if (stopped)
+            return;
+        stopped = true;
+        withdrawCancel();
+        await stopProcess(child);
+        log.close();
+        host.saveState(LlamaCppState.ServerPid, '');
+    };
+    const reportSoFar = () => ({
+        backend: 'llama.cpp',
+        engine: 'llama.cpp',
+        baseUrl: `${origin}/v1`,
+        model: alias,
+        settings: { ...server.settings },
+        ...(version ? { build: version } : {}),
+        flags: shownFlags,
+        logTail: log.tail()
+    });
+    try {
+        await waitUntilReady(origin, child, log, request.readyTimeoutMs, ref);
+    }
+    catch (error) {
+        await stop();
+        throw new ServerStartError(error.message, reportSoFar(), { cause: error });
+    }
+    const props = (await fetch(`${origin}/props`).then((r) => r.json()).catch(() => ({})));
+    const sha256 = await hashing;
+    return {
+        backend: 'llama.cpp',
+        engine: 'llama.cpp',
+        baseUrl: `${origin}/v1`,
+        apiKey: serverKey ?? request.apiKey ?? '',
+        model: alias,
+        report: () => ({ ...reportSoFar(), build: props.build_info ?? version, modelFile: { path: modelPath, sizeBytes: facts.sizeBytes, sha256 } }),
+        stop
+    };
+}
+const llamaCppDriver = {
+    options: [
+        { name: 'llama-server-path', value: ' PATH', description: 'llama-server binary (default: found on PATH)' },
+        { name: 'extra-args', value: '="ARGS"', description: 'extra llama-server arguments (with =, as they start with -)' }
+    ],
+    readOptions: (read) => ({ llamaServerPath: read('llama-server-path') || undefined, extraArgs: splitArgs(read('extra-args')) }),
+    start: startLlamaServer,
+    cleanup: (saved, host) => stopByPid(Number(saved(LlamaCppState.ServerPid)), host)
+};
+
+;// CONCATENATED MODULE: ./src/server/lmstudio.ts
+const lmStudioDriver = {
+    options: [],
+    readOptions: () => ({}),
+    start: () => Promise.reject(new Error("server 'lmstudio' is not available yet; start LM Studio's server yourself and use server 'connect'"))
+};
+
+;// CONCATENATED MODULE: ./src/server/registry.ts
+// Every backend a suite or the `server` input may name, and the one place that knows them:
+// adding a backend is its driver file plus one line here.
+
+
+
+const DRIVERS = {
+    connect: connectDriver,
+    'llama.cpp': llamaCppDriver,
+    lmstudio: lmStudioDriver
+};
+const BACKENDS = Object.keys(DRIVERS);
+function isBackend(name) {
+    return Object.hasOwn(DRIVERS, name);
+}
+// The table's entries differ in their options type; each is only ever given its own.
+function driverOf(backend) {
+    return DRIVERS[backend];
+}
+/** Every backend's own options, read by its driver. */
+function readBackendOptions(read, label) {
+    return Object.fromEntries(BACKENDS.map((backend) => [backend, driverOf(backend).readOptions(read, label)]));
+}
+/** The options all backends add, for the CLI's flags and usage. */
+function backendOptionList() {
+    return BACKENDS.flatMap((backend) => driverOf(backend).options.map((option) => ({ backend, ...option })));
+}
+
+;// CONCATENATED MODULE: ./src/options.ts
+// The run's options and every name users see, in one place: action.yml, the code and the README
+// spell them so. The action reads them as inputs, the CLI as flags (same names, defaults and
+// checks); each backend reads its own (registry.ts).
+
+const Input = {
+    Suite: 'suite',
+    Server: 'server',
+    ApiKey: 'api-key',
+    Model: 'model',
+    MinTokensPerSecond: 'min-tokens-per-second',
+    GithubToken: 'github-token',
+    Comment: 'comment',
+    CommentTag: 'comment-tag',
+    ResultsFile: 'results-file',
+    ServerTimeout: 'server-timeout',
+    RequestTimeout: 'request-timeout'
+};
+const Output = {
+    Passed: 'passed',
+    CasesPassed: 'cases-passed',
+    CasesFailed: 'cases-failed',
+    TokensPerSecond: 'tokens-per-second',
+    ResultsFile: 'results-file',
+    CommentUrl: 'comment-url'
+};
+/** State the main step leaves for the post step; each backend keeps its own names beside it. */
+const State = {
+    Backend: 'backend'
+};
+function parseBackend(value, source) {
+    if (value === '')
+        return undefined;
+    if (isBackend(value))
+        return value;
+    throw new Error(`Invalid ${source} '${value}': expected one of ${BACKENDS.join(', ')}.`);
+}
+function parsePositiveNumber(value, source) {
+    if (value.trim() === '')
+        return undefined;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0)
+        throw new Error(`Invalid ${source} '${value}': expected a number above 0.`);
+    return n;
+}
+/**
+ * The run options, read by name. `label` names a value the way its user wrote it, for error
+ * messages: `input 'server'` in the action, `--server` in the CLI.
+ */
+function parseRunOptions(read, label) {
+    const seconds = (name, fallback) => (parsePositiveNumber(read(name), label(name)) ?? fallback) * 1000;
+    return {
+        suitePath: read(Input.Suite),
+        backend: parseBackend(read(Input.Server), label(Input.Server)),
+        apiKey: read(Input.ApiKey) || undefined,
+        model: read(Input.Model) || undefined,
+        minTokensPerSecond: parsePositiveNumber(read(Input.MinTokensPerSecond), label(Input.MinTokensPerSecond)),
+        serverTimeoutMs: seconds(Input.ServerTimeout, 300),
+        requestTimeoutMs: seconds(Input.RequestTimeout, 600),
+        resultsFile: read(Input.ResultsFile) || 'modelgate-results.json',
+        backends: readBackendOptions(read, label)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+// The action's inputs, read through @actions/core into the run options the CLI builds from flags.
+
+
+function readInputs(host) {
+    const apiKey = getInput(Input.ApiKey);
+    // Masked before anything can print it, the token too (the runner masks its own, not a PAT's).
+    if (apiKey)
+        host.mask(apiKey);
+    const githubToken = getInput(Input.GithubToken);
+    if (githubToken)
+        host.mask(githubToken);
+    // Fails with @actions/core's own message when the one required input is missing.
+    getInput(Input.Suite, { required: true });
+    return {
+        ...parseRunOptions((name) => getInput(name), host.optionLabel),
+        githubToken,
+        comment: getBooleanInput(Input.Comment),
+        commentTag: getInput(Input.CommentTag) || 'modelgate'
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/checks/text.ts
 /** 1-based line of a character offset in `text`. */
 function lineAt(text, offset) {
@@ -48670,7 +49685,7 @@ function validatePattern(assertion) {
         return undefined;
     }
     catch (error) {
-        return `value is not a valid regular expression: ${error.message}`;
+        return { field: 'value', message: `is not a valid regular expression: ${error.message}` };
     }
 }
 const valueField = { value: { type: 'string', minLength: 1 } };
@@ -48717,79 +49732,570 @@ const notContains = presenceCheck('not-contains', 'no sample contains `value`', 
 const regex = presenceCheck('regex', 'every sample matches the regular expression `value` (optional `flags`)', findPattern, true);
 const notRegex = presenceCheck('not-regex', 'no sample matches the regular expression `value` (optional `flags`)', findPattern, false);
 
-;// CONCATENATED MODULE: ./src/checks/code/languages.ts
-const LANGUAGES = {
-    java: { label: 'java', grammarFile: 'tree-sitter-java.wasm', aliases: ['java'] },
-    csharp: { label: 'c#', grammarFile: 'tree-sitter-c_sharp.wasm', aliases: ['csharp', 'c#', 'cs', 'c-sharp', 'dotnet'] },
-    kotlin: { label: 'kotlin', grammarFile: 'tree-sitter-kotlin.wasm', aliases: ['kotlin', 'kt', 'kts'] },
-    go: { label: 'go', grammarFile: 'tree-sitter-go.wasm', aliases: ['go', 'golang'] },
-    python: { label: 'python', grammarFile: 'tree-sitter-python.wasm', aliases: ['python', 'py', 'python3', 'py3'] },
-    typescript: { label: 'typescript', grammarFile: 'tree-sitter-typescript.wasm', aliases: ['typescript', 'ts', 'mts', 'cts'] },
-    tsx: { label: 'tsx', grammarFile: 'tree-sitter-tsx.wasm', aliases: ['tsx'] },
-    javascript: { label: 'javascript', grammarFile: 'tree-sitter-javascript.wasm', aliases: ['javascript', 'js', 'jsx', 'mjs', 'cjs', 'node', 'nodejs'] }
-};
-const LANGUAGE_IDS = Object.keys(LANGUAGES);
+;// CONCATENATED MODULE: ./src/checks/code/languages/shared.ts
+/** Spring and Bean Validation annotations: Java, and Kotlin on the JVM. */
+const JVM_ANNOTATIONS = [/@(Override|Autowired|Service|RestController|Transactional|Data|Component|Valid|NotNull)\b/, 2];
+/** `public class X`: Java and C#. */
+const VISIBLE_CLASS = [/\b(public|private|protected)\s+(static\s+)?(final\s+)?class\s+\w+/, 1];
+/** `throw new X`: Java, C#, JavaScript and TypeScript. */
+const THROW_NEW = [/\bthrow\s+new\s+\w+/, 1];
+/** What JavaScript and TypeScript both write. */
+const SCRIPT_CLUES = [
+    [/\b(const|let)\s+[\w{[]/, 2],
+    [/\bfunction\s*\w*\s*\(|=>\s*[{(\w]/, 2],
+    [/\bconsole\.\w+\(|\brequire\(['"]|\bmodule\.exports\b|===|!==|\bundefined\b/, 3],
+    [/^\s*import\s+.*\s+from\s+['"]|^\s*export\s+(default|const|function|class|async|interface|type)\b/m, 3]
+];
+/**
+ * Answers often show class members alone (a NestJS handler, a method with decorators), which the
+ * script grammars accept only inside a class.
+ */
+const CLASS_MEMBER_WRAPPER = ['class Snippet { ', '\n}'];
+
+;// CONCATENATED MODULE: ./src/checks/code/languages/spec.ts
+// What the code checks know about one language. The tracer names no node type itself: it asks the
+// spec of the grammar that parsed a node (see parser.ts, languageOf). Each list holds only types
+// its grammar has (__tests__/unit/code-languages.test.ts checks this), so one grammar's name for
+// a shape never reaches another grammar that uses the name for something else.
+/** Declares a spec, keeping its id's literal type so the table can derive LanguageId. */
+function defineLanguage(spec) {
+    return spec;
+}
+/**
+ * Every node type a spec names, split into named types and anonymous tokens (operators), for
+ * checking them against the grammar. Callee names are words in code, not node types.
+ */
+function nodeTypesNamed(spec) {
+    const named = new Set();
+    const tokens = new Set();
+    const visit = (value, key) => {
+        if (typeof value === 'string') {
+            if (key === 'operator')
+                tokens.add(value);
+            else if (key !== 'callee')
+                named.add(value);
+        }
+        else if (Array.isArray(value))
+            for (const item of value)
+                visit(item, key);
+        else if (value && typeof value === 'object')
+            for (const [field, item] of Object.entries(value))
+                visit(item, field);
+    };
+    visit(spec.syntax, 'syntax');
+    return { named: [...named], tokens: [...tokens] };
+}
+
+;// CONCATENATED MODULE: ./src/checks/code/languages/csharp.ts
+
+
+const csharp = defineLanguage({
+    id: 'csharp',
+    label: 'c#',
+    grammarFile: 'tree-sitter-c_sharp.wasm',
+    aliases: ['csharp', 'c#', 'cs', 'c-sharp', 'dotnet'],
+    clues: [
+        VISIBLE_CLASS,
+        THROW_NEW,
+        [/\busing\s+System\b|^\s*namespace\s+[\w.]+/m, 4],
+        [/\{\s*get;\s*(private\s+|init;\s*|set;\s*)*\}/, 4],
+        [/\b(async\s+)?Task(<[^>]*>)?\s+[A-Z]\w*\s*\(|\bI?ActionResult\b|\bnameof\(|\bConsole\.Write/, 3],
+        [/\b(public|private|protected|internal)\s+(static\s+)?(async\s+)?[\w<>[\]?]+\s+[A-Z]\w*\s*\(/, 2],
+        [/\b(string|bool)\s+\w+\s*[=;,)]|\b(int|long)\?\s+\w+/, 2]
+    ],
+    syntax: {
+        comments: ['comment'],
+        strings: ['string_literal', 'verbatim_string_literal', 'interpolated_string_expression', 'character_literal'],
+        functions: {
+            declared: ['method_declaration', 'constructor_declaration', 'local_function_statement', 'accessor_declaration'],
+            lambdas: ['lambda_expression', 'anonymous_method_expression'],
+            parameterLists: ['parameter_list']
+        },
+        calls: {
+            types: ['invocation_expression', 'object_creation_expression', 'implicit_object_creation_expression'],
+            argumentLists: ['argument_list']
+        },
+        // `attribute` is C#'s annotation, not a member access; it is here because one list once served
+        // every grammar and Python names its member access so. No callee or binding target is one.
+        memberAccess: ['member_access_expression', 'attribute'],
+        handlers: { catch: ['catch_clause'], finally: ['finally_clause'] },
+        exits: { types: ['throw_statement', 'throw_expression', 'return_statement'] },
+        conditionals: {
+            byCondition: ['if_statement'],
+            byMiddleOperand: ['conditional_expression'],
+            expressions: ['conditional_expression', 'switch_expression_arm'],
+            nullishGuard: { expression: 'binary_expression', operator: '??' }
+        },
+        switches: {
+            types: ['switch_expression', 'switch_statement'],
+            cases: ['switch_section', 'switch_expression_arm'],
+            labels: ['case_switch_label', 'case_pattern_switch_label', 'default_switch_label', 'when_clause'],
+            valueArms: ['switch_expression_arm'],
+            subjectFirst: ['switch_expression']
+        },
+        constraints: {
+            annotations: ['attribute'],
+            bracketed: true,
+            modifierLists: ['attribute_list'],
+            namedHolders: ['parameter', 'property_declaration'],
+            fieldHolders: ['field_declaration'],
+            fieldDeclarators: ['variable_declarator']
+        },
+        bindings: {
+            shapes: {
+                declarator: ['variable_declarator'],
+                'left-right': ['assignment_expression', 'for_each_statement'],
+                for: ['for_statement'],
+                'name-value': ['enum_member_declaration'],
+                'declared-property': ['property_declaration']
+            },
+            valueClauses: ['equals_value_clause'],
+            declaredVariables: ['variable_declaration'],
+            objectInitializers: ['initializer_expression']
+        },
+        imports: ['using_directive']
+    }
+});
+
+;// CONCATENATED MODULE: ./src/checks/code/languages/go.ts
+
+const go = defineLanguage({
+    id: 'go',
+    label: 'go',
+    grammarFile: 'tree-sitter-go.wasm',
+    aliases: ['go', 'golang'],
+    clues: [
+        [/^\s*package\s+\w+\s*$/m, 4],
+        [/\bfunc\s+(\([^)]*\)\s*)?\w+\s*\(/, 5],
+        [/:=/, 3],
+        [/\berr\s*!=\s*nil\b|\btype\s+\w+\s+struct\b|\bfmt\.\w+/, 4]
+    ],
+    syntax: {
+        comments: ['comment'],
+        strings: ['interpreted_string_literal', 'raw_string_literal'],
+        functions: {
+            declared: ['method_declaration', 'function_declaration'],
+            lambdas: ['func_literal'],
+            namedByFirstIdentifier: ['function_declaration'],
+            parameterLists: ['parameter_list'],
+            multiNameParameters: ['parameter_declaration']
+        },
+        calls: {
+            types: ['call_expression', 'composite_literal'],
+            calleeFirst: ['call_expression'],
+            bodyArguments: ['composite_literal'],
+            argumentLists: ['argument_list']
+        },
+        memberAccess: ['selector_expression'],
+        handlers: { defer: ['defer_statement'] },
+        exits: {
+            types: ['return_statement'],
+            calls: [{ call: 'call_expression', callee: 'panic' }]
+        },
+        conditionals: {
+            byCondition: ['if_statement'],
+            expressions: []
+        },
+        switches: {
+            types: ['expression_switch_statement'],
+            cases: ['expression_case', 'default_case'],
+            labels: []
+        },
+        bindings: {
+            shapes: {
+                'left-right': ['assignment_statement', 'short_var_declaration', 'range_clause'],
+                for: ['for_statement'],
+                'name-value': ['var_spec', 'const_spec']
+            }
+        },
+        imports: ['import_declaration', 'import_spec', 'import_spec_list']
+    }
+});
+
+;// CONCATENATED MODULE: ./src/checks/code/languages/java.ts
+
+
+const java = defineLanguage({
+    id: 'java',
+    label: 'java',
+    grammarFile: 'tree-sitter-java.wasm',
+    aliases: ['java'],
+    clues: [
+        [/\bimport\s+java\.|^\s*package\s+[\w.]+;/m, 4],
+        [/\bSystem\.(out|err)\.print/, 3],
+        JVM_ANNOTATIONS,
+        [/\bString\s+\w+\s*[=;,)]/, 2],
+        [/\bthrows\s+[A-Z]\w*/, 2],
+        [/\b(public|private|protected)\s+(static\s+)?(final\s+)?[\w<>[\],\s]+?\s+[a-z]\w*\s*\(/, 2],
+        [/\bboolean\b|\bfinal\s+[A-Z]?\w+\s+\w+\s*=|\.equals\(/, 1],
+        VISIBLE_CLASS,
+        THROW_NEW
+    ],
+    syntax: {
+        comments: ['line_comment', 'block_comment'],
+        strings: ['string_literal', 'character_literal'],
+        functions: {
+            declared: ['method_declaration', 'constructor_declaration'],
+            lambdas: ['lambda_expression'],
+            parameterLists: ['formal_parameters']
+        },
+        calls: {
+            types: ['method_invocation', 'object_creation_expression'],
+            methodInvocations: ['method_invocation'],
+            argumentLists: ['argument_list']
+        },
+        memberAccess: ['field_access'],
+        handlers: { catch: ['catch_clause'], finally: ['finally_clause'] },
+        exits: { types: ['throw_statement', 'return_statement'] },
+        conditionals: {
+            byCondition: ['if_statement', 'ternary_expression'],
+            expressions: ['ternary_expression', 'switch_rule']
+        },
+        // The grammar reads a switch statement as a switch_expression too.
+        switches: {
+            types: ['switch_expression'],
+            cases: ['switch_block_statement_group', 'switch_rule'],
+            labels: ['switch_label'],
+            subjectFirst: ['switch_expression']
+        },
+        constraints: {
+            annotations: ['annotation'],
+            modifierLists: ['modifiers'],
+            namedHolders: ['formal_parameter'],
+            fieldHolders: ['field_declaration'],
+            fieldDeclarators: ['variable_declarator']
+        },
+        bindings: {
+            shapes: {
+                declarator: ['variable_declarator'],
+                'left-right': ['assignment_expression'],
+                for: ['for_statement'],
+                'name-value': ['enhanced_for_statement'],
+                'name-arguments': ['enum_constant']
+            }
+        },
+        imports: ['import_declaration']
+    }
+});
+
+;// CONCATENATED MODULE: ./src/checks/code/languages/javascript.ts
+
+
+const javascript = defineLanguage({
+    id: 'javascript',
+    label: 'javascript',
+    grammarFile: 'tree-sitter-javascript.wasm',
+    aliases: ['javascript', 'js', 'jsx', 'mjs', 'cjs', 'node', 'nodejs'],
+    clues: [THROW_NEW, ...SCRIPT_CLUES],
+    snippetWrapper: CLASS_MEMBER_WRAPPER,
+    syntax: {
+        comments: ['comment'],
+        strings: ['string', 'template_string'],
+        // A directive such as "use strict" is a string statement too.
+        docStrings: { string: 'string', statement: 'expression_statement' },
+        functions: {
+            declared: ['function_declaration', 'method_definition', 'generator_function_declaration'],
+            lambdas: ['arrow_function', 'function_expression'],
+            namedByFirstIdentifier: ['function_declaration'],
+            parameterLists: ['formal_parameters']
+        },
+        calls: {
+            types: ['call_expression', 'new_expression'],
+            calleeFirst: ['call_expression']
+        },
+        memberAccess: ['member_expression'],
+        handlers: { catch: ['catch_clause'], finally: ['finally_clause'] },
+        exits: {
+            types: ['throw_statement', 'return_statement'],
+            // Not JavaScript's: panic was matched in every grammar's call_expression, and still is.
+            calls: [{ call: 'call_expression', callee: 'panic' }]
+        },
+        conditionals: {
+            byCondition: ['if_statement', 'ternary_expression'],
+            expressions: ['ternary_expression'],
+            nullishGuard: { expression: 'binary_expression', operator: '??' }
+        },
+        switches: {
+            types: ['switch_statement'],
+            cases: ['switch_case', 'switch_default'],
+            labels: []
+        },
+        bindings: {
+            shapes: {
+                declarator: ['variable_declarator'],
+                'left-right': ['assignment_expression', 'for_in_statement'],
+                for: ['for_statement'],
+                'property-value': ['field_definition'],
+                'key-value': ['pair']
+            },
+            declaredVariables: ['variable_declaration']
+        },
+        imports: ['import', 'import_attribute', 'import_clause', 'import_specifier', 'import_statement', 'named_imports', 'namespace_import']
+    }
+});
+
+;// CONCATENATED MODULE: ./src/checks/code/languages/kotlin.ts
+
+
+// The grammar names no fields: callees, conditions and binding parts are read by position.
+const kotlin = defineLanguage({
+    id: 'kotlin',
+    label: 'kotlin',
+    grammarFile: 'tree-sitter-kotlin.wasm',
+    aliases: ['kotlin', 'kt', 'kts'],
+    clues: [
+        JVM_ANNOTATIONS,
+        [/\bfun\s+[\w.<>]+\s*\(/, 5],
+        [/\bval\s+\w+\s*[:=]|\bdata\s+class\b|\bcompanion\s+object\b|\bimport\s+kotlin/, 3],
+        [/\bwhen\s*(\([^)]*\))?\s*\{|\?:|!!/, 2],
+        [/:\s*(String|Int|Long|Boolean)\??\s*[,)=]/, 2]
+    ],
+    syntax: {
+        comments: ['line_comment', 'multiline_comment'],
+        strings: ['string_literal', 'character_literal'],
+        functions: {
+            declared: ['function_declaration', 'secondary_constructor'],
+            lambdas: ['lambda_literal', 'anonymous_function'],
+            namedByFirstIdentifier: ['function_declaration'],
+            parameterLists: ['function_value_parameters', 'lambda_parameters']
+        },
+        calls: {
+            types: ['call_expression'],
+            calleeFirst: ['call_expression'],
+            argumentLists: ['call_suffix'],
+            argumentWrappers: ['value_arguments', 'call_suffix']
+        },
+        memberAccess: ['navigation_expression'],
+        handlers: { catch: ['catch_block'], finally: ['finally_block'] },
+        exits: {
+            types: [],
+            jumps: ['jump_expression'],
+            // Not Kotlin's: panic was matched in every grammar's call_expression, and still is.
+            calls: [{ call: 'call_expression', callee: 'panic' }]
+        },
+        conditionals: {
+            byCondition: [],
+            byFirstOperand: ['if_expression', 'elvis_expression'],
+            expressions: ['if_expression', 'elvis_expression', 'when_entry']
+        },
+        switches: {
+            types: ['when_expression'],
+            cases: ['when_entry'],
+            labels: ['when_condition'],
+            subjects: ['when_subject']
+        },
+        constraints: {
+            annotations: ['annotation'],
+            modifierLists: ['modifiers'],
+            namedHolders: ['parameter', 'property_declaration']
+        },
+        bindings: {
+            shapes: {
+                assignment: ['assignment'],
+                for: ['for_statement'],
+                'enum-entry': ['enum_entry'],
+                'declared-property': ['property_declaration']
+            },
+            declaredVariables: ['variable_declaration'],
+            entryArguments: ['value_arguments']
+        },
+        imports: ['import_alias', 'import_header', 'import_list', 'wildcard_import']
+    }
+});
+
+;// CONCATENATED MODULE: ./src/checks/code/languages/python.ts
+
+const python = defineLanguage({
+    id: 'python',
+    label: 'python',
+    grammarFile: 'tree-sitter-python.wasm',
+    aliases: ['python', 'py', 'python3', 'py3'],
+    clues: [
+        [/^\s*(async\s+)?def\s+\w+\s*\(.*\)\s*(->\s*[^:]+)?:\s*$/m, 5],
+        [/^\s*class\s+\w+(\([^)]*\))?:\s*$/m, 4],
+        [/^\s*(raise\s+\w+|except\b.*:\s*$|elif\b)/m, 3],
+        [/\bNone\b|\bself\.|^\s*from\s+[\w.]+\s+import\s+\w+/m, 2]
+    ],
+    syntax: {
+        comments: ['comment'],
+        strings: ['string', 'concatenated_string'],
+        docStrings: { string: 'string', statement: 'expression_statement' },
+        functions: {
+            declared: ['function_definition'],
+            lambdas: ['lambda'],
+            parameterLists: ['parameters', 'lambda_parameters']
+        },
+        calls: {
+            types: ['call'],
+            argumentLists: ['argument_list']
+        },
+        memberAccess: ['attribute'],
+        handlers: { except: ['except_clause', 'except_group_clause'], finally: ['finally_clause'] },
+        exits: { types: ['return_statement', 'raise_statement'] },
+        conditionals: {
+            byCondition: ['if_statement', 'elif_clause'],
+            byMiddleOperand: ['conditional_expression'],
+            expressions: ['conditional_expression']
+        },
+        switches: {
+            types: ['match_statement'],
+            cases: ['case_clause'],
+            labels: ['case_pattern', 'if_clause']
+        },
+        bindings: {
+            shapes: {
+                assignment: ['assignment'],
+                for: ['for_statement'],
+                'name-value': ['named_expression'],
+                'key-value': ['pair']
+            }
+        },
+        imports: [
+            'aliased_import', 'future_import_statement', 'import_from_statement', 'import_prefix', 'import_statement', 'relative_import',
+            'wildcard_import'
+        ]
+    }
+});
+
+;// CONCATENATED MODULE: ./src/checks/code/languages/typescript.ts
+
+
+const typescript = defineLanguage({
+    id: 'typescript',
+    label: 'typescript',
+    grammarFile: 'tree-sitter-typescript.wasm',
+    aliases: ['typescript', 'ts', 'mts', 'cts'],
+    clues: [
+        THROW_NEW,
+        ...SCRIPT_CLUES,
+        [/:\s*(string|number|boolean|void|any|unknown|never)\b|\binterface\s+\w+\s*(extends\s+[\w, ]+)?\{/, 3],
+        [/\btype\s+\w+\s*=|\bPromise<|\bas\s+(const|string|number)\b|\breadonly\s+\w+/, 2]
+    ],
+    supersetOf: 'javascript',
+    snippetWrapper: CLASS_MEMBER_WRAPPER,
+    syntax: {
+        comments: ['comment'],
+        strings: ['string', 'template_string'],
+        // A directive such as "use strict" is a string statement too.
+        docStrings: { string: 'string', statement: 'expression_statement' },
+        functions: {
+            declared: ['function_declaration', 'method_definition', 'generator_function_declaration'],
+            lambdas: ['arrow_function', 'function_expression'],
+            namedByFirstIdentifier: ['function_declaration'],
+            parameterLists: ['formal_parameters']
+        },
+        calls: {
+            types: ['call_expression', 'new_expression'],
+            calleeFirst: ['call_expression']
+        },
+        memberAccess: ['member_expression'],
+        handlers: { catch: ['catch_clause'], finally: ['finally_clause'] },
+        exits: {
+            types: ['throw_statement', 'return_statement'],
+            // Not TypeScript's: panic was matched in every grammar's call_expression, and still is.
+            calls: [{ call: 'call_expression', callee: 'panic' }]
+        },
+        conditionals: {
+            byCondition: ['if_statement', 'ternary_expression'],
+            expressions: ['ternary_expression'],
+            nullishGuard: { expression: 'binary_expression', operator: '??' }
+        },
+        switches: {
+            types: ['switch_statement'],
+            cases: ['switch_case', 'switch_default'],
+            labels: []
+        },
+        bindings: {
+            shapes: {
+                declarator: ['variable_declarator'],
+                'left-right': ['assignment_expression', 'for_in_statement'],
+                for: ['for_statement'],
+                'name-value': ['enum_assignment', 'public_field_definition'],
+                'key-value': ['pair']
+            },
+            declaredVariables: ['variable_declaration']
+        },
+        imports: [
+            'import', 'import_alias', 'import_attribute', 'import_clause', 'import_require_clause', 'import_specifier', 'import_statement',
+            'named_imports', 'namespace_import'
+        ]
+    }
+});
+
+;// CONCATENATED MODULE: ./src/checks/code/languages/tsx.ts
+
+
+// TypeScript's grammar plus JSX. It has no clues of its own: untagged TSX is read as TypeScript.
+const tsx = defineLanguage({
+    id: 'tsx',
+    label: 'tsx',
+    grammarFile: 'tree-sitter-tsx.wasm',
+    aliases: ['tsx'],
+    clues: [],
+    snippetWrapper: typescript.snippetWrapper,
+    syntax: typescript.syntax
+});
+
+;// CONCATENATED MODULE: ./src/checks/code/languages/index.ts
+// The languages the code checks parse. Adding one is a spec file, imported and listed here; its
+// grammar then ships with the bundle through grammars.ts. The order is the order the grammar files are listed
+// in, and how detect.ts breaks ties between equal scores.
+
+
+
+
+
+
+
+
+const LANGUAGE_SPECS = [java, csharp, kotlin, go, python, typescript, tsx, javascript];
+const LANGUAGE_IDS = LANGUAGE_SPECS.map((spec) => spec.id);
+const LANGUAGES = Object.fromEntries(LANGUAGE_SPECS.map((spec) => [spec.id, spec]));
 /** The names a suite may give under `language:`: each language's id and label (`csharp`, `c#`). */
 const LANGUAGE_NAMES = [...new Set(LANGUAGE_IDS.flatMap((id) => [id, LANGUAGES[id].label]))];
-const byAlias = new Map(LANGUAGE_IDS.flatMap((id) => LANGUAGES[id].aliases.map((alias) => [alias, id])));
+const byAlias = new Map(LANGUAGE_SPECS.flatMap((spec) => spec.aliases.map((alias) => [alias, spec.id])));
 /** The language a fence tag or a `language:` value names, if it is one the checks parse. */
 function languageNamed(name) {
     return byAlias.get(name.trim().toLowerCase());
 }
 
 ;// CONCATENATED MODULE: ./src/checks/code/detect.ts
-const SCRIPT = ['javascript', 'typescript'];
-const JVM_OR_DOTNET = ['java', 'csharp'];
+
 // Each clue counts once per block. Weights favour what only one language writes; clues that
-// several share only break ties, and the parse decides between the best candidates.
-const CLUES = [
-    [/\bimport\s+java\.|^\s*package\s+[\w.]+;/m, 4, ['java']],
-    [/\bSystem\.(out|err)\.print/, 3, ['java']],
-    [/@(Override|Autowired|Service|RestController|Transactional|Data|Component|Valid|NotNull)\b/, 2, ['java', 'kotlin']],
-    [/\bString\s+\w+\s*[=;,)]/, 2, ['java']],
-    [/\bthrows\s+[A-Z]\w*/, 2, ['java']],
-    [/\b(public|private|protected)\s+(static\s+)?(final\s+)?[\w<>[\],\s]+?\s+[a-z]\w*\s*\(/, 2, ['java']],
-    [/\bboolean\b|\bfinal\s+[A-Z]?\w+\s+\w+\s*=|\.equals\(/, 1, ['java']],
-    [/\b(public|private|protected)\s+(static\s+)?(final\s+)?class\s+\w+/, 1, JVM_OR_DOTNET],
-    [/\bthrow\s+new\s+\w+/, 1, [...JVM_OR_DOTNET, ...SCRIPT]],
-    [/\busing\s+System\b|^\s*namespace\s+[\w.]+/m, 4, ['csharp']],
-    [/\{\s*get;\s*(private\s+|init;\s*|set;\s*)*\}/, 4, ['csharp']],
-    [/\b(async\s+)?Task(<[^>]*>)?\s+[A-Z]\w*\s*\(|\bI?ActionResult\b|\bnameof\(|\bConsole\.Write/, 3, ['csharp']],
-    [/\b(public|private|protected|internal)\s+(static\s+)?(async\s+)?[\w<>[\]?]+\s+[A-Z]\w*\s*\(/, 2, ['csharp']],
-    [/\b(string|bool)\s+\w+\s*[=;,)]|\b(int|long)\?\s+\w+/, 2, ['csharp']],
-    [/\bfun\s+[\w.<>]+\s*\(/, 5, ['kotlin']],
-    [/\bval\s+\w+\s*[:=]|\bdata\s+class\b|\bcompanion\s+object\b|\bimport\s+kotlin/, 3, ['kotlin']],
-    [/\bwhen\s*(\([^)]*\))?\s*\{|\?:|!!/, 2, ['kotlin']],
-    [/:\s*(String|Int|Long|Boolean)\??\s*[,)=]/, 2, ['kotlin']],
-    [/^\s*package\s+\w+\s*$/m, 4, ['go']],
-    [/\bfunc\s+(\([^)]*\)\s*)?\w+\s*\(/, 5, ['go']],
-    [/:=/, 3, ['go']],
-    [/\berr\s*!=\s*nil\b|\btype\s+\w+\s+struct\b|\bfmt\.\w+/, 4, ['go']],
-    [/^\s*(async\s+)?def\s+\w+\s*\(.*\)\s*(->\s*[^:]+)?:\s*$/m, 5, ['python']],
-    [/^\s*class\s+\w+(\([^)]*\))?:\s*$/m, 4, ['python']],
-    [/^\s*(raise\s+\w+|except\b.*:\s*$|elif\b)/m, 3, ['python']],
-    [/\bNone\b|\bself\.|^\s*from\s+[\w.]+\s+import\s+\w+/m, 2, ['python']],
-    [/\b(const|let)\s+[\w{[]/, 2, SCRIPT],
-    [/\bfunction\s*\w*\s*\(|=>\s*[{(\w]/, 2, SCRIPT],
-    [/\bconsole\.\w+\(|\brequire\(['"]|\bmodule\.exports\b|===|!==|\bundefined\b/, 3, SCRIPT],
-    [/^\s*import\s+.*\s+from\s+['"]|^\s*export\s+(default|const|function|class|async|interface|type)\b/m, 3, SCRIPT],
-    [/:\s*(string|number|boolean|void|any|unknown|never)\b|\binterface\s+\w+\s*(extends\s+[\w, ]+)?\{/, 3, ['typescript']],
-    [/\btype\s+\w+\s*=|\bPromise<|\bas\s+(const|string|number)\b|\breadonly\s+\w+/, 2, ['typescript']]
-];
+// several share only break ties, and the parse decides between the best candidates. A clue is
+// tested once, however many specs list it; ties between equal scores go to the language whose
+// first matching clue comes first in the table's order.
+const CLUES = (() => {
+    const byClue = new Map();
+    for (const spec of LANGUAGE_SPECS) {
+        for (const clue of spec.clues) {
+            const key = `${clue[0].source}/${clue[0].flags}/${clue[1]}`;
+            const entry = byClue.get(key) ?? { clue, languages: [] };
+            byClue.set(key, entry);
+            entry.languages.push(spec.id);
+        }
+    }
+    return [...byClue.values()];
+})();
 /** Candidate languages for untagged code, most likely first; empty when it does not look like code. */
 function rankLanguages(code) {
     const scores = new Map();
-    for (const [pattern, weight, languages] of CLUES) {
+    for (const { clue: [pattern, weight], languages } of CLUES) {
         if (!pattern.test(code))
             continue;
         for (const language of languages)
             scores.set(language, (scores.get(language) ?? 0) + weight);
     }
-    // TypeScript is a superset of JavaScript: it wins only on its own clues.
-    if ((scores.get('typescript') ?? 0) > (scores.get('javascript') ?? 0))
-        scores.delete('javascript');
-    else
-        scores.delete('typescript');
+    // A superset (TypeScript of JavaScript) lists its base's clues too: it wins only on its own.
+    for (const spec of LANGUAGE_SPECS) {
+        const base = spec.supersetOf;
+        if (base === undefined)
+            continue;
+        if ((scores.get(spec.id) ?? 0) > (scores.get(base) ?? 0))
+            scores.delete(base);
+        else
+            scores.delete(spec.id);
+    }
     return [...scores.entries()]
         .filter(([, score]) => score >= 2)
         .sort((a, b) => b[1] - a[1])
@@ -48854,8 +50360,6 @@ function extractCodeBlocks(answer) {
 
 ;// CONCATENATED MODULE: external "node:module"
 const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./src/checks/code/grammars.ts
@@ -48919,6 +50423,8 @@ function locateGrammars(env = process.env) {
 // that only checks Java never pays for the Kotlin grammar.
 let runtime;
 const grammars = new Map();
+// A node reaches its grammar through its tree; the grammar leads to the spec that reads it.
+const specs = new WeakMap();
 /**
  * Loads web-tree-sitter from where the grammars are, unbundled. ncc breaks both of its builds:
  * the ESM one's `await import("module")` loses createRequire, and the CommonJS one reads
@@ -48943,7 +50449,10 @@ function startRuntime() {
 function loadGrammar(id) {
     let grammar = grammars.get(id);
     if (!grammar) {
-        grammar = startRuntime().then(({ treeSitter, location }) => treeSitter.Language.load((0,external_node_path_namespaceObject.join)(location.grammarDir, LANGUAGES[id].grammarFile)).catch((error) => {
+        grammar = startRuntime().then(({ treeSitter, location }) => treeSitter.Language.load((0,external_node_path_namespaceObject.join)(location.grammarDir, LANGUAGES[id].grammarFile)).then((loaded) => {
+            specs.set(loaded, LANGUAGES[id]);
+            return loaded;
+        }, (error) => {
             grammars.delete(id);
             throw new Error(`cannot load the ${LANGUAGES[id].label} grammar from ${location.grammarDir}: ${error.message}`, {
                 cause: error
@@ -48972,26 +50481,35 @@ async function loadParser(languages) {
         }
     };
 }
+/** The spec of the language a node was parsed as. */
+function languageOf(node) {
+    const spec = specs.get(node.tree.language);
+    if (!spec)
+        throw new Error(`a ${node.type} node from a grammar loadParser did not load`);
+    return spec;
+}
 
 ;// CONCATENATED MODULE: ./src/checks/code/syntax.ts
+
+function syntaxOf(node) {
+    return languageOf(node).syntax;
+}
+function isOneOf(node, types) {
+    return types !== undefined && types.includes(node.type);
+}
 function namedChildren(node) {
-    return node.namedChildren.filter((child) => child !== null && !isComment(child));
+    const { comments } = syntaxOf(node);
+    return node.namedChildren.filter((child) => child !== null && !comments.includes(child.type));
 }
 /** Whether `inner` lies within `outer` (or is it). */
 function encloses(outer, inner) {
     return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
 }
-const COMMENT_TYPES = new Set(['comment', 'line_comment', 'block_comment', 'multiline_comment']);
 function isComment(node) {
-    return COMMENT_TYPES.has(node.type);
+    return isOneOf(node, syntaxOf(node).comments);
 }
-const STRING_TYPES = new Set([
-    'string', 'string_literal', 'template_string', 'interpreted_string_literal', 'raw_string_literal',
-    'verbatim_string_literal', 'interpolated_string_expression', 'interpolated_verbatim_string_expression',
-    'text_block', 'line_string_literal', 'multi_line_string_literal', 'concatenated_string', 'character_literal'
-]);
 function isStringLiteral(node) {
-    return STRING_TYPES.has(node.type);
+    return isOneOf(node, syntaxOf(node).strings);
 }
 /** A string literal's text without its quotes and prefixes (f"", @"", $"", r``…). */
 function stringContent(node) {
@@ -48999,8 +50517,10 @@ function stringContent(node) {
 }
 /** A Python docstring: a bare string statement, which documents rather than computes. */
 function isDocString(node) {
-    return node.type === 'string' && node.parent?.type === 'expression_statement' && node.parent.namedChildCount === 1;
+    const docStrings = syntaxOf(node).docStrings;
+    return node.type === docStrings?.string && node.parent?.type === docStrings.statement && node.parent.namedChildCount === 1;
 }
+// Every grammar names its identifiers …identifier; a type's name is not a value's.
 function isIdentifier(node) {
     return node.isNamed && node.childCount === 0 && node.type.endsWith('identifier') && node.type !== 'type_identifier';
 }
@@ -49010,46 +50530,35 @@ function identifiersIn(node) {
         return [node];
     return namedChildren(node).flatMap(identifiersIn);
 }
-const FUNCTION_TYPES = new Set([
-    'method_declaration', 'constructor_declaration', 'function_declaration', 'function_definition', 'method_definition',
-    'local_function_statement', 'secondary_constructor', 'accessor_declaration', 'generator_function_declaration'
-]);
-const LAMBDA_TYPES = new Set([
-    'lambda_expression', 'arrow_function', 'function_expression', 'function', 'lambda', 'func_literal', 'lambda_literal',
-    'anonymous_function', 'anonymous_method_expression'
-]);
 function isFunction(node) {
-    return FUNCTION_TYPES.has(node.type) || LAMBDA_TYPES.has(node.type);
+    const { functions } = syntaxOf(node);
+    return isOneOf(node, functions.declared) || isOneOf(node, functions.lambdas);
 }
 function isLambda(node) {
-    return LAMBDA_TYPES.has(node.type);
+    return isOneOf(node, syntaxOf(node).functions.lambdas);
 }
-const HANDLER_KINDS = new Map([
-    ['catch_clause', 'catch'], ['catch_block', 'catch'], ['except_clause', 'except'], ['except_group_clause', 'except'],
-    ['finally_clause', 'finally'], ['finally_block', 'finally'], ['defer_statement', 'defer']
-]);
 /** Whether a node handles a failure rather than validating input: a catch, except, finally or Go defer. */
 function handlerKind(node) {
-    return HANDLER_KINDS.get(node.type);
+    const { handlers } = syntaxOf(node);
+    return Object.keys(handlers).find((kind) => isOneOf(node, handlers[kind]));
 }
-const CALL_TYPES = new Set([
-    'method_invocation', 'invocation_expression', 'call_expression', 'call', 'object_creation_expression', 'new_expression',
-    'implicit_object_creation_expression', 'composite_literal'
-]);
 /** Calls, and constructions (`new X(…)`, Go's `&X{…}`), which take arguments the same way. */
 function isCall(node) {
-    return CALL_TYPES.has(node.type);
+    return isOneOf(node, syntaxOf(node).calls.types);
 }
 function calleeNode(call) {
     return (call.childForFieldName('function') ??
         call.childForFieldName('constructor') ??
         call.childForFieldName('type') ??
-        (call.type === 'call_expression' ? namedChildren(call)[0] : undefined) ??
+        (isOneOf(call, syntaxOf(call).calls.calleeFirst) ? namedChildren(call)[0] : undefined) ??
         undefined);
+}
+function isMethodInvocation(call) {
+    return isOneOf(call, syntaxOf(call).calls.methodInvocations);
 }
 /** What a call calls, as written without spaces (`log.error`, `Result.fail`, `BizException`). */
 function calleeText(call) {
-    if (call.type === 'method_invocation') {
+    if (isMethodInvocation(call)) {
         const object = call.childForFieldName('object');
         const name = call.childForFieldName('name')?.text ?? '';
         return (object ? `${object.text}.${name}` : name).replace(/\s+/g, '');
@@ -49062,28 +50571,29 @@ function calleeName(call) {
     return segments[segments.length - 1] ?? '';
 }
 function argumentsNode(call) {
+    const { calls } = syntaxOf(call);
     return (call.childForFieldName('arguments') ??
-        (call.type === 'composite_literal' ? call.childForFieldName('body') : undefined) ??
-        namedChildren(call).find((child) => child.type === 'call_suffix' || child.type === 'argument_list') ??
+        (isOneOf(call, calls.bodyArguments) ? call.childForFieldName('body') : undefined) ??
+        namedChildren(call).find((child) => isOneOf(child, calls.argumentLists)) ??
         undefined);
 }
-const ARGUMENT_WRAPPERS = new Set(['value_arguments', 'call_suffix']);
 /** The arguments of a call, in order (Kotlin's trailing lambda last). */
 function callArguments(call) {
     const list = argumentsNode(call);
     if (!list)
         return [];
-    return namedChildren(list).flatMap((child) => (ARGUMENT_WRAPPERS.has(child.type) ? namedChildren(child) : [child]));
+    const { argumentWrappers } = syntaxOf(call).calls;
+    return namedChildren(list).flatMap((child) => (isOneOf(child, argumentWrappers) ? namedChildren(child) : [child]));
 }
-const MEMBER_TYPES = new Set([
-    'member_expression', 'member_access_expression', 'navigation_expression', 'selector_expression', 'attribute', 'field_access'
-]);
+function isMemberAccess(node) {
+    return isOneOf(node, syntaxOf(node).memberAccess);
+}
 /** What a method is called on: `Stream.of(a, b)` in `Stream.of(a, b).forEach(…)`. */
 function callReceiver(call) {
-    if (call.type === 'method_invocation')
+    if (isMethodInvocation(call))
         return call.childForFieldName('object') ?? undefined;
     const callee = calleeNode(call);
-    return callee && MEMBER_TYPES.has(callee.type) ? namedChildren(callee)[0] : undefined;
+    return callee && isMemberAccess(callee) ? namedChildren(callee)[0] : undefined;
 }
 /** The call a lambda is passed to, if it is an argument (`list.forEach(f -> …)`). */
 function callTakingLambda(lambda) {
@@ -49094,14 +50604,14 @@ function callTakingLambda(lambda) {
     }
     return undefined;
 }
-const EXIT_TYPES = new Set(['throw_statement', 'throw_expression', 'return_statement', 'raise_statement']);
 /** A statement that leaves the function: return, throw, raise, Kotlin's jump expressions, Go's panic. */
 function isExit(node) {
-    if (EXIT_TYPES.has(node.type))
+    const { exits } = syntaxOf(node);
+    if (isOneOf(node, exits.types))
         return true;
-    if (node.type === 'jump_expression')
+    if (isOneOf(node, exits.jumps))
         return /^(throw|return)\b/.test(node.text);
-    return node.type === 'call_expression' && calleeText(node) === 'panic';
+    return (exits.calls ?? []).some(({ call, callee }) => node.type === call && calleeText(node) === callee);
 }
 /** Whether a branch leaves the function somewhere in its own code (not in a nested function). */
 function containsExit(branch) {
@@ -49109,7 +50619,7 @@ function containsExit(branch) {
         return true;
     return namedChildren(branch).some((child) => !isFunction(child) && containsExit(child));
 }
-// Statement-level nodes bound how far an expression's context reaches.
+// Statement-level nodes (by the grammars' naming) bound how far an expression's context reaches.
 const STATEMENT_LIKE = /(statement|declaration|block|body|clause|statements|program|module|source_file|compilation_unit)$/;
 /** Whether an expression is what a return/throw hands back (`return x ? ok : fail(…)`). */
 function isExitValue(expression) {
@@ -49121,68 +50631,57 @@ function isExitValue(expression) {
     }
     return false;
 }
-const CASE_TYPES = new Set([
-    'switch_block_statement_group', 'switch_rule', 'switch_section', 'switch_expression_arm', 'switch_case', 'switch_default',
-    'case_clause', 'expression_case', 'default_case', 'when_entry'
-]);
-const SWITCH_TYPES = new Set(['switch_expression', 'switch_statement', 'match_statement', 'expression_switch_statement', 'when_expression']);
-const LABEL_TYPES = new Set([
-    'switch_label', 'case_switch_label', 'case_pattern_switch_label', 'default_switch_label', 'when_condition', 'case_pattern',
-    'if_clause', 'when_clause'
-]);
-const EXPRESSION_CONDITIONALS = new Set([
-    'ternary_expression', 'conditional_expression', 'if_expression', 'elvis_expression', 'binary_expression',
-    'switch_expression_arm', 'switch_rule', 'when_entry'
-]);
+function isCase(node) {
+    return isOneOf(node, syntaxOf(node).switches.cases);
+}
 function caseLabels(caseNode) {
-    if (caseNode.type === 'switch_expression_arm')
+    const { switches } = syntaxOf(caseNode);
+    if (isOneOf(caseNode, switches.valueArms))
         return namedChildren(caseNode).slice(0, -1);
     const labels = [];
     for (let i = 0; i < caseNode.childCount; i++) {
         const child = caseNode.child(i);
         const field = caseNode.fieldNameForChild(i);
-        if (child?.isNamed && (LABEL_TYPES.has(child.type) || field === 'value' || field === 'pattern'))
+        if (child?.isNamed && (isOneOf(child, switches.labels) || field === 'value' || field === 'pattern'))
             labels.push(child);
     }
     return labels;
 }
 function switchSubject(caseNode) {
+    const { switches } = syntaxOf(caseNode);
     let node = caseNode.parent;
-    for (let depth = 0; node && depth < 3 && !SWITCH_TYPES.has(node.type); depth++)
+    for (let depth = 0; node && depth < 3 && !isOneOf(node, switches.types); depth++)
         node = node.parent;
-    if (!node || !SWITCH_TYPES.has(node.type))
+    if (!node || !isOneOf(node, switches.types))
         return undefined;
     return (node.childForFieldName('condition') ??
         node.childForFieldName('value') ??
         node.childForFieldName('subject') ??
-        namedChildren(node).find((child) => child.type === 'when_subject') ??
-        (node.type === 'switch_expression' ? namedChildren(node)[0] : undefined));
+        namedChildren(node).find((child) => isOneOf(child, switches.subjects)) ??
+        (isOneOf(node, switches.subjectFirst) ? namedChildren(node)[0] : undefined));
+}
+function isNullishGuard(node) {
+    return node.type === syntaxOf(node).conditionals.nullishGuard?.expression;
 }
 function conditionsOf(node) {
-    switch (node.type) {
-        case 'if_statement':
-        case 'elif_clause':
-        case 'ternary_expression':
-        case 'conditional_expression': {
-            const condition = node.childForFieldName('condition') ?? (node.type === 'conditional_expression' ? namedChildren(node)[1] : undefined);
-            const initializer = node.childForFieldName('initializer');
-            return [condition, initializer].filter((part) => part !== null && part !== undefined);
-        }
-        case 'if_expression':
-        case 'elvis_expression':
-            return namedChildren(node).slice(0, 1);
-        case 'binary_expression': {
-            // Only `a ?? throw …` guards; other binary operators merely compute.
-            const left = node.childForFieldName('left');
-            return node.children.some((child) => child?.type === '??') && left ? [left] : undefined;
-        }
-        default: {
-            if (!CASE_TYPES.has(node.type))
-                return undefined;
-            const subject = switchSubject(node);
-            return [...(subject ? [subject] : []), ...caseLabels(node)];
-        }
+    const { conditionals } = syntaxOf(node);
+    const byMiddleOperand = isOneOf(node, conditionals.byMiddleOperand);
+    if (byMiddleOperand || isOneOf(node, conditionals.byCondition)) {
+        const condition = node.childForFieldName('condition') ?? (byMiddleOperand ? namedChildren(node)[1] : undefined);
+        const initializer = node.childForFieldName('initializer');
+        return [condition, initializer].filter((part) => part !== null && part !== undefined);
     }
+    if (isOneOf(node, conditionals.byFirstOperand))
+        return namedChildren(node).slice(0, 1);
+    if (isNullishGuard(node)) {
+        // Only `a ?? throw …` guards; the expression's other operators merely compute.
+        const left = node.childForFieldName('left');
+        return node.children.some((child) => child?.type === conditionals.nullishGuard?.operator) && left ? [left] : undefined;
+    }
+    if (!isCase(node))
+        return undefined;
+    const subject = switchSubject(node);
+    return [...(subject ? [subject] : []), ...caseLabels(node)];
 }
 /**
  * The name a constraint annotation validates: `@Range(…) Integer activeFlag` in Java, C#'s
@@ -49191,32 +50690,32 @@ function conditionsOf(node) {
  * (a method's `@ApiResponse(code = 50002)`) document rather than validate.
  */
 function constrainedName(annotation) {
-    if (annotation.type !== 'annotation' && annotation.type !== 'attribute')
+    const { constraints } = syntaxOf(annotation);
+    if (!constraints || !isOneOf(annotation, constraints.annotations))
         return undefined;
     let holder = annotation.parent;
-    if (holder?.type === 'modifiers' || holder?.type === 'attribute_list')
+    if (holder && isOneOf(holder, constraints.modifierLists))
         holder = holder.parent;
-    switch (holder?.type) {
-        case 'formal_parameter':
-        case 'parameter':
-        case 'property_declaration':
-            return holder.childForFieldName('name') ?? undefined;
-        case 'field_declaration': {
-            const declarator = holder.childForFieldName('declarator') ?? holder.descendantsOfType('variable_declarator')[0];
-            return declarator ? (declarator.childForFieldName('name') ?? namedChildren(declarator)[0]) : undefined;
-        }
-        default:
-            return undefined;
-    }
+    if (!holder)
+        return undefined;
+    if (isOneOf(holder, constraints.namedHolders))
+        return holder.childForFieldName('name') ?? undefined;
+    if (!isOneOf(holder, constraints.fieldHolders))
+        return undefined;
+    const declarator = holder.childForFieldName('declarator') ?? holder.descendantsOfType([...(constraints.fieldDeclarators ?? [])])[0];
+    return declarator ? (declarator.childForFieldName('name') ?? namedChildren(declarator)[0]) : undefined;
+}
+function isConstraint(node) {
+    return isOneOf(node, syntaxOf(node).constraints?.annotations);
 }
 /** A conditional's deciding part as a message quotes it: `userId == null`, `switch (activeFlag) … default`. */
 function describeCondition(conditional, conditions) {
     const flat = (node) => node.text.replace(/\s+/g, ' ').trim();
-    if (conditional.type === 'annotation')
-        return `${flat(conditional)} ${conditions.map(flat).join(' ')}`;
-    if (conditional.type === 'attribute')
-        return `[${flat(conditional)}] ${conditions.map(flat).join(' ')}`;
-    if (CASE_TYPES.has(conditional.type)) {
+    if (isConstraint(conditional)) {
+        const annotation = syntaxOf(conditional).constraints?.bracketed ? `[${flat(conditional)}]` : flat(conditional);
+        return `${annotation} ${conditions.map(flat).join(' ')}`;
+    }
+    if (isCase(conditional)) {
         const subject = switchSubject(conditional);
         const labels = caseLabels(conditional).map((label) => flat(label).replace(/:$/, '')).join(' ') || 'default';
         return subject ? `switch ${flat(subject)} … ${labels}` : labels;
@@ -49229,61 +50728,62 @@ function conditionalRole(node, child) {
     if (!conditions)
         return undefined;
     const role = conditions.some((condition) => encloses(condition, child)) ? 'condition' : 'branch';
-    return { role, conditions, expression: EXPRESSION_CONDITIONALS.has(node.type) };
+    const expression = isOneOf(node, syntaxOf(node).conditionals.expressions) || isNullishGuard(node);
+    return { role, conditions, expression };
 }
 /** Reads the bound target and value of a declaration, assignment, enum constant, map entry or for-each loop. */
 function bindingParts(node) {
+    const { bindings } = syntaxOf(node);
+    const shape = Object.keys(bindings.shapes).find((candidate) => isOneOf(node, bindings.shapes[candidate]));
+    if (!shape)
+        return undefined;
     const field = (name) => node.childForFieldName(name) ?? undefined;
     const children = () => namedChildren(node);
-    const pair = (target, value) => target && value ? { target, value } : undefined;
-    switch (node.type) {
-        case 'variable_declarator': {
-            const equals = children().find((child) => child.type === 'equals_value_clause');
+    const childOf = (types) => children().find((child) => isOneOf(child, types));
+    const pair = (target, value) => target && value ? { target, value, shape } : undefined;
+    switch (shape) {
+        case 'declarator': {
+            const equals = childOf(bindings.valueClauses);
             return pair(field('name') ?? children()[0], field('value') ?? (equals ? namedChildren(equals)[0] : undefined));
         }
         case 'assignment':
             // Python names its fields; Kotlin gives target then value.
             return pair(field('left') ?? children()[0], field('right') ?? children()[1]);
-        case 'assignment_expression':
-        case 'assignment_statement':
-        case 'short_var_declaration':
-        case 'for_in_statement':
-        case 'for_each_statement':
-        case 'range_clause':
+        case 'left-right':
             return pair(field('left'), field('right'));
-        case 'for_statement':
+        case 'for':
             // Python's for has fields; Kotlin's is `for (variable_declaration in expression)`.
-            return field('left') ? pair(field('left'), field('right')) : pair(children().find((c) => c.type === 'variable_declaration'), children()[1]);
-        case 'named_expression':
-        case 'var_spec':
-        case 'const_spec':
-        case 'enum_member_declaration':
-        case 'enum_assignment':
-        case 'public_field_definition':
-        case 'enhanced_for_statement':
+            return field('left') ? pair(field('left'), field('right')) : pair(childOf(bindings.declaredVariables), children()[1]);
+        case 'name-value':
             return pair(field('name'), field('value'));
-        case 'field_definition':
+        case 'property-value':
             return pair(field('property'), field('value'));
-        case 'enum_constant':
+        case 'name-arguments':
             return pair(field('name'), field('arguments'));
-        case 'enum_entry':
-            return pair(children()[0], children().find((child) => child.type === 'value_arguments'));
-        case 'property_declaration': {
-            const declared = children().find((child) => child.type === 'variable_declaration');
+        case 'enum-entry':
+            return pair(children()[0], childOf(bindings.entryArguments));
+        case 'declared-property': {
+            const declared = childOf(bindings.declaredVariables);
             const value = children().at(-1);
             return value !== declared ? pair(declared, value) : undefined;
         }
-        case 'pair':
+        case 'key-value':
             return pair(field('key'), field('value'));
-        default:
-            return undefined;
     }
+}
+/** Whether a node builds a value field by field (C#'s `new E { Code = 50001 }`). */
+function isObjectInitializer(node) {
+    return isOneOf(node, syntaxOf(node).bindings.objectInitializers);
+}
+/** Whether a node is an import or part of one. */
+function isImportPart(node) {
+    return isOneOf(node, syntaxOf(node).imports);
 }
 /** The names a binding target declares: `x`, `self.x` → x, `(a, b)` → a and b. */
 function targetNames(target) {
     if (isStringLiteral(target))
         return [target];
-    if (MEMBER_TYPES.has(target.type))
+    if (isMemberAccess(target))
         return identifiersIn(target).slice(-1);
     return identifiersIn(target);
 }
@@ -49292,16 +50792,20 @@ function nameOf(node) {
 }
 /** A function's name: declared, or the variable an arrow function or lambda is assigned to. */
 function functionName(fn) {
-    const declared = fn.childForFieldName('name') ?? (fn.type === 'function_declaration' ? namedChildren(fn).find(isIdentifier) : undefined);
+    const { functions } = syntaxOf(fn);
+    const declared = fn.childForFieldName('name') ?? (isOneOf(fn, functions.namedByFirstIdentifier) ? namedChildren(fn).find(isIdentifier) : undefined);
     if (declared)
         return declared.text;
     const holder = fn.parent ? bindingParts(fn.parent) : undefined;
     return holder && holder.value.equals(fn) ? targetNames(holder.target)[0]?.text : undefined;
 }
-const PARAMETER_LISTS = new Set(['formal_parameters', 'parameter_list', 'parameters', 'function_value_parameters', 'lambda_parameters']);
-/** A function's parameter names in order, without Python's `self`/`cls` (callers do not pass them). */
+// Python's receivers, which callers do not pass. Dropped in every language, as they always were:
+// a Java parameter named `self` is as rare as it is legal.
+const RECEIVER_PARAMETERS = ['self', 'cls'];
+/** A function's parameter names in order, without Python's `self`/`cls`. */
 function parameterNames(fn) {
-    const list = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter') ?? namedChildren(fn).find((child) => PARAMETER_LISTS.has(child.type));
+    const { functions } = syntaxOf(fn);
+    const list = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter') ?? namedChildren(fn).find((child) => isOneOf(child, functions.parameterLists));
     if (!list)
         return [];
     if (isIdentifier(list))
@@ -49310,13 +50814,13 @@ function parameterNames(fn) {
         if (isIdentifier(parameter))
             return [parameter.text];
         // Go declares several names with one type: `a, b int`.
-        const goNames = parameter.type === 'parameter_declaration' ? parameter.childrenForFieldName('name') : [];
+        const goNames = isOneOf(parameter, functions.multiNameParameters) ? parameter.childrenForFieldName('name') : [];
         if (goNames.length > 1)
             return goNames.map((name) => name?.text ?? '');
         const named = parameter.childForFieldName('name') ?? parameter.childForFieldName('pattern') ?? parameter.childForFieldName('left');
         return [(named ? identifiersIn(named)[0] : identifiersIn(parameter)[0])?.text ?? ''];
     });
-    return names[0] === 'self' || names[0] === 'cls' ? names.slice(1) : names;
+    return RECEIVER_PARAMETERS.includes(names[0] ?? '') ? names.slice(1) : names;
 }
 /** The first syntax error within a node, for pointing at it. */
 function firstSyntaxError(node) {
@@ -49332,8 +50836,7 @@ function firstSyntaxError(node) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/checks/code/trace.ts
-
+;// CONCATENATED MODULE: ./src/checks/code/unit.ts
 
 function indexUnit(block, language, tree) {
     const unit = { block, language, tree, comments: [], strings: [], leaves: [], calls: [], bindings: [], declaredIds: new Set() };
@@ -49361,22 +50864,211 @@ function indexUnit(block, language, tree) {
     visit(tree.rootNode);
     return unit;
 }
+/** The answer's line a node starts on. */
 function lineOf(unit, node) {
     return unit.block.startLine + node.startPosition.row;
 }
+function scopeOf(node, unit) {
+    const lambdaBindings = [];
+    for (let at = node.parent; at; at = at.parent) {
+        if (!isFunction(at))
+            continue;
+        const call = isLambda(at) ? callTakingLambda(at) : undefined;
+        if (!call)
+            return { node: at, lambdaBindings };
+        const receiver = callReceiver(call);
+        const parameters = parameterNames(at);
+        // Kotlin's implicit lambda parameter.
+        if (receiver)
+            lambdaBindings.push({ names: parameters.length > 0 ? parameters : ['it'], value: receiver });
+    }
+    return { node: unit.tree.rootNode, lambdaBindings };
+}
+
+;// CONCATENATED MODULE: ./src/checks/code/read.ts
+
+
+
+
+
+
+// When more than this share of a block's lines hold tokens the parser could not place, the block
+// is not code in that language at all; below it, errors are judged where they touch the code
+// being traced.
+const BROKEN_SHARE = 0.5;
+function candidatesFor(block, forced) {
+    // An answer without fences is code only if it reads like code, whatever the suite expects.
+    if (!block.fenced && rankLanguages(block.code).length === 0)
+        return [];
+    if (forced)
+        return block.tag === undefined || block.taggedLanguage === forced ? [forced] : [];
+    if (block.taggedLanguage)
+        return [block.taggedLanguage];
+    if (block.tag !== undefined)
+        return [];
+    return rankLanguages(block.code).slice(0, 3);
+}
+/**
+ * Counts the lines holding tokens the parser could not place. An ERROR node often wraps code that
+ * parsed well (a function whose closing brace never came): its complete children are judged on
+ * their own, and only its loose tokens count.
+ */
+function attempt(tree, language) {
+    const rows = new Set();
+    const mark = (node) => {
+        for (let row = node.startPosition.row; row <= node.endPosition.row; row++)
+            rows.add(row);
+    };
+    const visit = (node) => {
+        if (node.isMissing || (node.isError && node.childCount === 0))
+            return mark(node);
+        if (!node.hasError)
+            return;
+        for (const child of node.children) {
+            if (child && node.isError && child.childCount === 0)
+                mark(child);
+            else if (child)
+                visit(child);
+        }
+    };
+    visit(tree.rootNode);
+    const first = firstSyntaxError(tree.rootNode);
+    return { tree, language, brokenRows: rows.size, ...(first ? { errorRow: first.startPosition.row } : {}) };
+}
+function isBroken(parse, code) {
+    const lines = code.split('\n').filter((line) => line.trim() !== '').length;
+    return parse.tree.rootNode.isError || parse.brokenRows > lines * BROKEN_SHARE;
+}
+/** Parses a block as each candidate (and wrapped, where its spec wraps snippets) and keeps the fewest broken lines. */
+async function parseBlock(block, candidates) {
+    const parser = await loadParser(candidates);
+    let best;
+    const consider = (next) => {
+        if (!best || next.brokenRows < best.brokenRows) {
+            best?.tree.delete();
+            best = next;
+        }
+        else
+            next.tree.delete();
+    };
+    for (const language of candidates) {
+        consider(attempt(parser.parse(block.code, language), language));
+        const wrapper = LANGUAGES[language].snippetWrapper;
+        if (best.brokenRows > 0 && wrapper)
+            consider(attempt(parser.parse(`${wrapper[0]}${block.code}${wrapper[1]}`, language), language));
+        if (best.brokenRows === 0)
+            break;
+    }
+    return best;
+}
+/** A block tagged as the wrong language (```java around Kotlin) is read as what it is. */
+async function readMistagged(block, tagged) {
+    const others = rankLanguages(block.code).filter((language) => language !== tagged.language);
+    if (others.length === 0)
+        return tagged;
+    const retry = await parseBlock(block, others);
+    if (isBroken(retry, block.code)) {
+        retry.tree.delete();
+        return tagged;
+    }
+    tagged.tree.delete();
+    return retry;
+}
+function describe(block) {
+    return `${block.tag ?? 'an untagged block'} at line ${block.startLine - (block.fenced ? 1 : 0)}`;
+}
+/**
+ * Reads the code of an answer and hands it to `use`; the parse trees live only for that call.
+ * `forced` parses every block not tagged as another language as that language.
+ */
+async function withAnswerCode(answer, forced, use) {
+    const blocks = extractCodeBlocks(answer);
+    const code = { answer, units: [], broken: [], skipped: [] };
+    try {
+        for (const block of blocks) {
+            const candidates = candidatesFor(block, forced);
+            if (candidates.length === 0) {
+                code.skipped.push(block);
+                continue;
+            }
+            let parse = await parseBlock(block, candidates);
+            if (isBroken(parse, block.code) && !forced && block.taggedLanguage)
+                parse = await readMistagged(block, parse);
+            if (isBroken(parse, block.code)) {
+                code.broken.push({ block, language: parse.language, errorLine: block.startLine + (parse.errorRow ?? 0) });
+                parse.tree.delete();
+            }
+            else
+                code.units.push(indexUnit(block, parse.language, parse.tree));
+        }
+        if (code.units.length === 0)
+            code.problem = problemOf(code, blocks, forced);
+        return use(code);
+    }
+    finally {
+        for (const unit of code.units)
+            unit.tree.delete();
+    }
+}
+function problemOf(code, blocks, forced) {
+    const broken = code.broken[0];
+    if (broken) {
+        return { message: `the code does not parse as ${LANGUAGES[broken.language].label} (line ${broken.errorLine})`, line: broken.errorLine };
+    }
+    const fenced = blocks.filter((block) => block.fenced);
+    if (fenced.length === 0)
+        return { message: 'the answer holds no code block' };
+    const what = forced ? `${LANGUAGES[forced].label} code` : 'code in a checked language';
+    const found = fenced.slice(0, 3).map(describe).join(', ');
+    return { message: `the answer holds no ${what} (found ${found}${fenced.length > 3 ? ', …' : ''})`, line: fenced[0].startLine - 1 };
+}
+
+;// CONCATENATED MODULE: ./src/checks/code/code-check.ts
+
+
+
+/** The schema of an error code as a suite writes it: 50001 or "E_FLAG". */
+const codeSchema = { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', minLength: 1, pattern: '^\\S+$' }] };
+const languageSchema = { type: 'string', enum: LANGUAGE_NAMES };
+/**
+ * Makes a check definition from a code check: it reads every sample's code (asynchronously:
+ * grammars load on first use), then decides per sample.
+ */
+function codeCheck({ type, summary, properties, required, judge }) {
+    return {
+        type,
+        summary,
+        properties: { ...properties, language: languageSchema },
+        required,
+        evaluate: async (assertion, samples) => {
+            const forced = typeof assertion.language === 'string' ? languageNamed(assertion.language) : undefined;
+            const decide = (answer) => (answer.problem ? { passed: false, ...answer.problem } : judge(assertion, answer));
+            const outcomes = new Map();
+            for (const sample of samples)
+                outcomes.set(sample, await withAnswerCode(sample.text, forced, decide));
+            return everySample(samples, (sample) => outcomes.get(sample));
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/checks/code/names.ts
 /** Lower case, letters and digits only, so ActiveFlag, activeFlag, active_flag and ACTIVE_FLAG meet. */
 function squash(name) {
     return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
+// A guard that tests `getActiveFlag()` tests activeFlag: accessors read the field they name.
+const ACCESSOR_PREFIX = /^(get|is|has|Get|Is|Has)(?=[A-Z_])/;
 /** The keys a name matches by: itself, and as an accessor (`getActiveFlag`, `isActiveFlag`, `get_active_flag`). */
 function nameKeys(name) {
-    return [squash(name), squash(name.replace(/^(get|is|has|Get|Is|Has)(?=[A-Z_])/, ''))];
+    return [squash(name), squash(name.replace(ACCESSOR_PREFIX, ''))];
 }
-// Field names that say "a code" rather than which one: `{ code: 50001 }` is an error value, not a
-// constant named `code`.
-const GENERIC_FIELDS = new Set(['code', 'errorcode', 'errcode', 'errno', 'status', 'statuscode', 'value', 'id', 'key', 'type', 'message', 'msg']);
+
+;// CONCATENATED MODULE: ./src/checks/code/placement.ts
+
+
+// The conventions below are names and text, not node types: a Kotlin answer prints with
+// System.out, a TypeScript one tests `err`, so they hold for every language alike.
 const ERROR_VALUE = /error|exception|fail|invalid|reject|bad|abort|panic|raise|throw|deny|forbid|problem|unprocessable|conflict/i;
-const WRITE_CALL = /^(update|save|insert|delete|remove|exec|persist|send|write|modify|create|upsert|patch|commit|store|apply|change|mark|perform|process|handle|do(?=[A-Z_]))/i;
 const PROMISE_CATCH = /\.(catch|onFailure|exceptionally|onErrorResume|recover)$/;
 function isLogCall(callee) {
     const segments = callee.split('.');
@@ -49394,9 +51086,6 @@ function isAssertion(call) {
     const name = calleeName(call);
     const receiver = calleeText(call).slice(0, -name.length);
     return /^(assert|check|require|ensure|verify|validate|precondition|orElseThrow)/i.test(name) || /(assert|precondition|guard|validat)/i.test(receiver);
-}
-function isIdentifierLike(text) {
-    return /^[A-Za-z_$][\w$]*$/.test(text);
 }
 // `err != nil`, `updateErr != nil`, `error !== null`, or a bare `err` / `error` as a callback tests it.
 const ERROR_TEST = /^(?:(err|error|e|ex|\w+Err|\w+Error)\s*!==?\s*(?:nil|null|undefined)|(err|error))$/;
@@ -49420,16 +51109,17 @@ function handlesError(conditional, unit) {
     const sources = unit.bindings.filter((binding) => encloses(scope, binding.node) && targetNames(binding.parts.target).some((target) => target.text === name));
     return !sources.some((binding) => callsValidator(binding.parts.value));
 }
-/** Decides what the code at `site` is: raised by a guard, or why not. */
-function placeSite(site, unit) {
+function collectFacts(site, unit) {
     let handler;
     let broken;
     let inLog = false;
-    let handlesFailure = false;
     let inCondition = false;
-    let raisesHere = false;
+    let raisedHere = false;
     let guard;
     const conditions = [];
+    // Walking up from the code, the first conditional, assertion or constraint annotation that
+    // decides is its guard. What lies between the code and the guard says whether the code is
+    // raised; what lies above adds only conditions.
     let child = site;
     for (let node = site.parent; node; child = node, node = node.parent) {
         // Only a syntax error between the code and its guard makes the guard doubtful; one around
@@ -49448,53 +51138,99 @@ function placeSite(site, unit) {
                 const passed = callArguments(node);
                 const branch = passed.find((argument) => encloses(argument, site)) ?? args;
                 const own = [...passed, callReceiver(node)].filter((part) => part !== undefined && !encloses(part, site));
-                guard = { conditional: node, branch, expression: false, own };
+                guard = { conditional: node, branch, own, expression: false, byConditional: false };
                 conditions.push(...own);
-                raisesHere = true;
+                raisedHere = true;
             }
             if (!guard && ERROR_VALUE.test(callee))
-                raisesHere = true;
+                raisedHere = true;
         }
         if (!guard && isExit(node))
-            raisesHere = true;
+            raisedHere = true;
         const constrained = guard || inCondition ? undefined : constrainedName(node);
         if (constrained) {
-            guard = { conditional: node, branch: child, expression: false, own: [constrained] };
+            guard = { conditional: node, branch: child, own: [constrained], expression: false, byConditional: false };
             conditions.push(constrained);
-            raisesHere = true;
+            raisedHere = true;
         }
         const role = conditionalRole(node, child);
         if (role?.role === 'condition' && !guard)
             inCondition = true;
         if (role?.role === 'branch' && !inCondition) {
-            if (!guard && handlesError(node, unit))
-                handlesFailure = true;
-            guard ??= { conditional: node, branch: child, expression: role.expression, own: role.conditions };
+            guard ??= { conditional: node, branch: child, own: role.conditions, expression: role.expression, byConditional: true };
             conditions.push(...role.conditions);
         }
         // A lambda passed to a call runs as part of the code around it; a declared function does not.
         if (isFunction(node) && !(isLambda(node) && callTakingLambda(node)))
             break;
     }
-    if (handler)
-        return { kind: handler };
-    if (handlesFailure)
-        return { kind: 'error-check' };
-    if (inLog)
-        return { kind: 'log' };
-    if (inCondition)
-        return { kind: 'condition' };
-    if (broken)
-        return { kind: 'unparsed', line: lineOf(unit, firstSyntaxError(broken) ?? broken) };
-    if (!guard)
-        return { kind: raisesHere ? 'unconditional' : 'stray' };
-    const error = firstSyntaxError(guard.conditional);
-    if (error)
-        return { kind: 'unparsed', line: lineOf(unit, error) };
-    const raises = raisesHere || containsExit(guard.branch) || (guard.expression && isExitValue(guard.conditional));
-    if (!raises)
-        return { kind: 'no-exit' };
-    return { kind: 'guard', conditional: guard.conditional, conditions, own: guard.own };
+    const syntaxError = broken ? (firstSyntaxError(broken) ?? broken) : guard && firstSyntaxError(guard.conditional);
+    return {
+        handler,
+        inLog,
+        inCondition,
+        guard: guard && {
+            conditional: guard.conditional,
+            branch: guard.branch,
+            own: guard.own,
+            handlesError: guard.byConditional && handlesError(guard.conditional, unit),
+            leaves: raisedHere || containsExit(guard.branch) || (guard.expression && isExitValue(guard.conditional))
+        },
+        conditions,
+        raisedHere,
+        syntaxErrorLine: syntaxError ? lineOf(unit, syntaxError) : undefined
+    };
+}
+/**
+ * What decides a code's place when several facts hold: the first rule that applies. Code in a
+ * handler runs only after a failure, whatever encloses it; an error check is Go's and callbacks'
+ * catch; a log call and a condition use the code rather than raise it. Then a syntax error makes
+ * the rest doubtful. Only past these does the guard count: none at all, one whose branch goes on,
+ * or one that raises.
+ */
+const PRECEDENCE = [
+    { place: 'handler', decide: ({ handler }) => (handler ? { kind: handler } : undefined) },
+    { place: 'error-check', decide: ({ guard }) => (guard?.handlesError ? { kind: 'error-check' } : undefined) },
+    { place: 'log', decide: ({ inLog }) => (inLog ? { kind: 'log' } : undefined) },
+    { place: 'condition', decide: ({ inCondition }) => (inCondition ? { kind: 'condition' } : undefined) },
+    { place: 'unparsed', decide: ({ syntaxErrorLine: line }) => (line !== undefined ? { kind: 'unparsed', line } : undefined) },
+    { place: 'unconditional', decide: ({ guard, raisedHere }) => (!guard && raisedHere ? { kind: 'unconditional' } : undefined) },
+    { place: 'stray', decide: ({ guard, raisedHere }) => (!guard && !raisedHere ? { kind: 'stray' } : undefined) },
+    { place: 'no-exit', decide: ({ guard }) => (guard && !guard.leaves ? { kind: 'no-exit' } : undefined) },
+    {
+        place: 'guard',
+        decide: ({ guard, conditions }) => (guard?.leaves ? { kind: 'guard', conditional: guard.conditional, conditions, own: guard.own } : undefined)
+    }
+];
+/** Decides what the code at `site` is: raised by a guard, or why not. */
+function placeSite(site, unit) {
+    const facts = collectFacts(site, unit);
+    for (const { decide } of PRECEDENCE) {
+        const placement = decide(facts);
+        if (placement)
+            return placement;
+    }
+    throw new Error('no placement rule applied');
+}
+// Places that say more about a message holding a code than that it is a message.
+const MESSAGE_KEEPS = new Set(['catch', 'except', 'finally', 'defer', 'error-check', 'log']);
+/** A code inside a message keeps where the message is when that says more: in a catch, a log, an error check. */
+function messagePlace(placement) {
+    return placement.kind !== 'guard' && MESSAGE_KEEPS.has(placement.kind) ? placement.kind : 'message';
+}
+
+;// CONCATENATED MODULE: ./src/checks/code/trace.ts
+
+
+
+
+
+// Field names that say "a code" rather than which one: `{ code: 50001 }` is an error value, not a
+// constant named `code`.
+const GENERIC_FIELDS = new Set(['code', 'errorcode', 'errcode', 'errno', 'status', 'statuscode', 'value', 'id', 'key', 'type', 'message', 'msg']);
+const WRITE_CALL = /^(update|save|insert|delete|remove|exec|persist|send|write|modify|create|upsert|patch|commit|store|apply|change|mark|perform|process|handle|do(?=[A-Z_]))/i;
+function isIdentifierLike(text) {
+    return /^[A-Za-z_$][\w$]*$/.test(text);
 }
 /** The name a code's value is declared under (`USER_ID_INVALID = 50001`, `INVALID_FLAG(50003, …)`), if any. */
 function declaredName(site) {
@@ -49504,8 +51240,8 @@ function declaredName(site) {
             const [name, ...more] = targetNames(parts.target);
             // A field of an error value (`{ code: 50001 }`, `resp.code = 50001`, C#'s `new E { Code = 50001 }`)
             // is not a constant; the value it belongs to may be.
-            const inInitializer = node.parent?.type === 'initializer_expression';
-            const genericField = (node.type === 'pair' || !isIdentifier(parts.target)) && GENERIC_FIELDS.has(squash(name ? nameOf(name) : ''));
+            const inInitializer = node.parent ? isObjectInitializer(node.parent) : false;
+            const genericField = (parts.shape === 'key-value' || !isIdentifier(parts.target)) && GENERIC_FIELDS.has(squash(name ? nameOf(name) : ''));
             if (name && more.length === 0 && !inInitializer && !genericField)
                 return name;
         }
@@ -49513,22 +51249,6 @@ function declaredName(site) {
             return undefined;
     }
     return undefined;
-}
-function scopeOf(node, unit) {
-    const lambdaBindings = [];
-    for (let at = node.parent; at; at = at.parent) {
-        if (!isFunction(at))
-            continue;
-        const call = isLambda(at) ? callTakingLambda(at) : undefined;
-        if (!call)
-            return { node: at, lambdaBindings };
-        const receiver = callReceiver(call);
-        const parameters = parameterNames(at);
-        // Kotlin's implicit lambda parameter.
-        if (receiver)
-            lambdaBindings.push({ names: parameters.length > 0 ? parameters : ['it'], value: receiver });
-    }
-    return { node: unit.tree.rootNode, lambdaBindings };
 }
 /** The names a piece of code reads, leaving out what it passes to writes. */
 function collectNames(node, into) {
@@ -49668,173 +51388,14 @@ function traceCode(code, units) {
 function codePattern(code) {
     return new RegExp(`(?<![\\w$.])${code.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$]|\\.\\d)`);
 }
-/** A code inside a message keeps where the message is when that says more: in a catch, a log, an error check. */
-function messagePlace(placement) {
-    switch (placement.kind) {
-        case 'catch':
-        case 'except':
-        case 'finally':
-        case 'defer':
-        case 'error-check':
-        case 'log':
-            return placement.kind;
-        default:
-            return 'message';
-    }
-}
 function isImport(node) {
     for (let at = node.parent; at; at = at.parent)
-        if (/import|using_directive/.test(at.type))
+        if (isImportPart(at))
             return true;
     return false;
 }
 
-;// CONCATENATED MODULE: ./src/checks/code/read.ts
-
-
-
-
-
-
-// When more than this share of a block's lines hold tokens the parser could not place, the block
-// is not code in that language at all; below it, errors are judged where they touch the code
-// being traced.
-const BROKEN_SHARE = 0.5;
-function candidatesFor(block, forced) {
-    // An answer without fences is code only if it reads like code, whatever the suite expects.
-    if (!block.fenced && rankLanguages(block.code).length === 0)
-        return [];
-    if (forced)
-        return block.tag === undefined || block.taggedLanguage === forced ? [forced] : [];
-    if (block.taggedLanguage)
-        return [block.taggedLanguage];
-    if (block.tag !== undefined)
-        return [];
-    return rankLanguages(block.code).slice(0, 3);
-}
-/**
- * Counts the lines holding tokens the parser could not place. An ERROR node often wraps code that
- * parsed well (a function whose closing brace never came): its complete children are judged on
- * their own, and only its loose tokens count.
- */
-function attempt(tree, language) {
-    const rows = new Set();
-    const mark = (node) => {
-        for (let row = node.startPosition.row; row <= node.endPosition.row; row++)
-            rows.add(row);
-    };
-    const visit = (node) => {
-        if (node.isMissing || (node.isError && node.childCount === 0))
-            return mark(node);
-        if (!node.hasError)
-            return;
-        for (const child of node.children) {
-            if (child && node.isError && child.childCount === 0)
-                mark(child);
-            else if (child)
-                visit(child);
-        }
-    };
-    visit(tree.rootNode);
-    const first = firstSyntaxError(tree.rootNode);
-    return { tree, language, brokenRows: rows.size, ...(first ? { errorRow: first.startPosition.row } : {}) };
-}
-function isBroken(parse, code) {
-    const lines = code.split('\n').filter((line) => line.trim() !== '').length;
-    return parse.tree.rootNode.isError || parse.brokenRows > lines * BROKEN_SHARE;
-}
-// Answers often show class members alone (a NestJS handler, a method with decorators), which the
-// script grammars only accept inside a class. The wrapper opens on the code's first line, so
-// line numbers stay put.
-const MEMBER_WRAPPER = ['class Snippet { ', '\n}'];
-const WRAPPED = new Set(['typescript', 'tsx', 'javascript']);
-/** Parses a block as each candidate (and wrapped, where members need a class) and keeps the fewest broken lines. */
-async function parseBlock(block, candidates) {
-    const parser = await loadParser(candidates);
-    let best;
-    const consider = (next) => {
-        if (!best || next.brokenRows < best.brokenRows) {
-            best?.tree.delete();
-            best = next;
-        }
-        else
-            next.tree.delete();
-    };
-    for (const language of candidates) {
-        consider(attempt(parser.parse(block.code, language), language));
-        if (best.brokenRows > 0 && WRAPPED.has(language)) {
-            consider(attempt(parser.parse(`${MEMBER_WRAPPER[0]}${block.code}${MEMBER_WRAPPER[1]}`, language), language));
-        }
-        if (best.brokenRows === 0)
-            break;
-    }
-    return best;
-}
-/** A block tagged as the wrong language (```java around Kotlin) is read as what it is. */
-async function readMistagged(block, tagged) {
-    const others = rankLanguages(block.code).filter((language) => language !== tagged.language);
-    if (others.length === 0)
-        return tagged;
-    const retry = await parseBlock(block, others);
-    if (isBroken(retry, block.code)) {
-        retry.tree.delete();
-        return tagged;
-    }
-    tagged.tree.delete();
-    return retry;
-}
-function describe(block) {
-    return `${block.tag ?? 'an untagged block'} at line ${block.startLine - (block.fenced ? 1 : 0)}`;
-}
-/**
- * Reads the code of an answer and hands it to `use`; the parse trees live only for that call.
- * `forced` parses every block not tagged as another language as that language.
- */
-async function withAnswerCode(answer, forced, use) {
-    const blocks = extractCodeBlocks(answer);
-    const code = { answer, units: [], broken: [], skipped: [] };
-    try {
-        for (const block of blocks) {
-            const candidates = candidatesFor(block, forced);
-            if (candidates.length === 0) {
-                code.skipped.push(block);
-                continue;
-            }
-            let parse = await parseBlock(block, candidates);
-            if (isBroken(parse, block.code) && !forced && block.taggedLanguage)
-                parse = await readMistagged(block, parse);
-            if (isBroken(parse, block.code)) {
-                code.broken.push({ block, language: parse.language, errorLine: block.startLine + (parse.errorRow ?? 0) });
-                parse.tree.delete();
-            }
-            else
-                code.units.push(indexUnit(block, parse.language, parse.tree));
-        }
-        if (code.units.length === 0)
-            code.problem = problemOf(code, blocks, forced);
-        return use(code);
-    }
-    finally {
-        for (const unit of code.units)
-            unit.tree.delete();
-    }
-}
-function problemOf(code, blocks, forced) {
-    const broken = code.broken[0];
-    if (broken) {
-        return { message: `the code does not parse as ${LANGUAGES[broken.language].label} (line ${broken.errorLine})`, line: broken.errorLine };
-    }
-    const fenced = blocks.filter((block) => block.fenced);
-    if (fenced.length === 0)
-        return { message: 'the answer holds no code block' };
-    const what = forced ? `${LANGUAGES[forced].label} code` : 'code in a checked language';
-    const found = fenced.slice(0, 3).map(describe).join(', ');
-    return { message: `the answer holds no ${what} (found ${found}${fenced.length > 3 ? ', …' : ''})`, line: fenced[0].startLine - 1 };
-}
-
-;// CONCATENATED MODULE: ./src/checks/code/checks.ts
-
-
+;// CONCATENATED MODULE: ./src/checks/code/guards.ts
 
 
 /** How a message says where a code was seen: alone ("appears only …") and in a list of places. */
@@ -49854,10 +51415,18 @@ const PLACES = {
     declared: { only: 'is declared but never used', among: 'declared but never used' },
     comment: { only: 'appears only in a comment', among: 'in a comment' }
 };
+/** Lists every sighting kind; leaving one out fails to compile, since it would never be reported. */
+function everyKind(kinds) {
+    return kinds;
+}
 // The most telling place first: a code raised in a catch is the seed's failure, one in a comment
 // merely a mention.
-const PRIORITY = Object.keys(PLACES);
-function lines(values) {
+const PRIORITY = everyKind([
+    'catch', 'except', 'finally', 'defer', 'error-check', 'unparsed', 'unconditional', 'no-exit', 'stray', 'condition', 'log', 'message',
+    'declared', 'comment'
+]);
+/** `line 6` or `lines 6, 10, 14, …`. */
+function lineList(values) {
     const distinct = [...new Set(values)].sort((a, b) => a - b);
     const shown = distinct.slice(0, 3).join(', ') + (distinct.length > 3 ? ', …' : '');
     return `${distinct.length > 1 ? 'lines' : 'line'} ${shown}`;
@@ -49866,7 +51435,7 @@ function place(kind, seen, phrase) {
     const language = kind === 'unparsed' ? ` ${seen[0].language}` : '';
     const vias = new Set(seen.map((sighting) => sighting.via));
     const via = vias.size === 1 && seen[0].via ? `, as ${seen[0].via}` : '';
-    return `${phrase}${language} (${lines(seen.map((sighting) => sighting.line))}${via})`;
+    return `${phrase}${language} (${lineList(seen.map((sighting) => sighting.line))}${via})`;
 }
 /** Says why a code with no guard is not raised by one, pointing at the most telling place. */
 function explainUnguarded(code, sightings, answer) {
@@ -49913,87 +51482,80 @@ function explainAbsent(code, answer) {
         ? { message: `${code} is not in the code (only in the prose, line ${prose + 1})`, line: prose + 1 }
         : { message: `${code} is not in the code` };
 }
+/** The guards raising a code in an answer, or why there is none. */
 function guardsOf(code, answer) {
     const trace = traceCode(code, answer.units);
     if (trace.guards.length > 0)
         return { guards: trace.guards };
     return { guards: [], failure: explainUnguarded(code, trace.sightings, answer) };
 }
-function judgeErrorCodes(codes, answer) {
-    if (answer.problem)
-        return { passed: false, ...answer.problem };
-    const judged = codes.map((code) => ({ code, ...guardsOf(code, answer) }));
-    const failures = judged.flatMap((entry) => (entry.failure ? [entry.failure] : []));
-    if (failures.length > 0) {
-        const line = failures.find((failure) => failure.line !== undefined)?.line;
-        return { passed: false, message: failures.map((failure) => failure.message).join('; '), ...(line !== undefined ? { line } : {}) };
-    }
-    const raised = judged.map((entry) => `${entry.code} (${lines(entry.guards.map((guard) => guard.line))})`);
-    return { passed: true, message: `each code is raised by a validation guard: ${raised.join(', ')}`, line: judged[0].guards[0].line };
-}
-function list(names, conjunction) {
-    return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} ${conjunction} ${names[names.length - 1]}`;
-}
-function judgeValidation(code, params, answer) {
-    if (answer.problem)
-        return { passed: false, ...answer.problem };
-    const { guards, failure } = guardsOf(code, answer);
-    if (failure)
-        return { passed: false, ...failure };
-    const tested = new Set(guards.flatMap((guard) => [...guard.tested]));
-    const missing = params.filter((param) => !nameKeys(param).some((key) => tested.has(key)));
-    const line = guards[0].line;
-    const where = lines(guards.map((guard) => guard.line));
-    if (missing.length === 0) {
-        return { passed: true, message: `${code} is raised by a guard that tests ${list(params, 'and')} (${where})`, line };
-    }
-    const message = guards.length === 1
-        ? `the guard raising ${code} (${where}) does not test ${list(missing, 'or')}; its condition is ${quote(guards[0].condition)}`
-        : `the guards raising ${code} (${where}) do not test ${list(missing, 'or')}`;
-    return { passed: false, message, line };
-}
-/** Reads every sample's code (asynchronously: grammars load on first use), then decides per sample. */
-async function judgeEachSample(assertion, samples, judge) {
-    const forced = typeof assertion.language === 'string' ? languageNamed(assertion.language) : undefined;
-    const outcomes = new Map();
-    for (const sample of samples)
-        outcomes.set(sample, await withAnswerCode(sample.text, forced, judge));
-    return everySample(samples, (sample) => outcomes.get(sample));
-}
-const codeSchema = { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', minLength: 1, pattern: '^\\S+$' }] };
-const languageSchema = { type: 'string', enum: LANGUAGE_NAMES };
-const errorCodes = {
+
+;// CONCATENATED MODULE: ./src/checks/code/error-codes.ts
+
+
+const errorCodes = codeCheck({
     type: 'error-codes',
     summary: 'every code in `codes` is raised by a validation guard in the generated code, not in a catch, comment or log',
     properties: {
-        codes: { type: 'array', minItems: 1, uniqueItems: true, items: codeSchema },
-        language: languageSchema
+        codes: { type: 'array', minItems: 1, uniqueItems: true, items: codeSchema }
     },
     required: ['codes'],
-    evaluate: (assertion, samples) => {
+    judge: (assertion, answer) => {
         const codes = assertion.codes.map(String);
-        return judgeEachSample(assertion, samples, (answer) => judgeErrorCodes(codes, answer));
+        const judged = codes.map((code) => ({ code, ...guardsOf(code, answer) }));
+        const failures = judged.flatMap((entry) => (entry.failure ? [entry.failure] : []));
+        if (failures.length > 0) {
+            const line = failures.find((failure) => failure.line !== undefined)?.line;
+            return { passed: false, message: failures.map((failure) => failure.message).join('; '), ...(line !== undefined ? { line } : {}) };
+        }
+        const raised = judged.map((entry) => `${entry.code} (${lineList(entry.guards.map((guard) => guard.line))})`);
+        return { passed: true, message: `each code is raised by a validation guard: ${raised.join(', ')}`, line: judged[0].guards[0].line };
     }
-};
-const validation = {
+});
+
+;// CONCATENATED MODULE: ./src/checks/code/validation.ts
+
+
+
+
+function list(names, conjunction) {
+    return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} ${conjunction} ${names[names.length - 1]}`;
+}
+const validation = codeCheck({
     type: 'validation',
     summary: 'the guard raising `code` tests every parameter in `params`',
     properties: {
         code: codeSchema,
-        params: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
-        language: languageSchema
+        params: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }
     },
     required: ['code', 'params'],
-    evaluate: (assertion, samples) => {
+    judge: (assertion, answer) => {
         const code = String(assertion.code);
         const params = assertion.params.map(String);
-        return judgeEachSample(assertion, samples, (answer) => judgeValidation(code, params, answer));
+        const { guards, failure } = guardsOf(code, answer);
+        if (failure)
+            return { passed: false, ...failure };
+        const tested = new Set(guards.flatMap((guard) => [...guard.tested]));
+        const missing = params.filter((param) => !nameKeys(param).some((key) => tested.has(key)));
+        const line = guards[0].line;
+        const where = lineList(guards.map((guard) => guard.line));
+        if (missing.length === 0) {
+            return { passed: true, message: `${code} is raised by a guard that tests ${list(params, 'and')} (${where})`, line };
+        }
+        const message = guards.length === 1
+            ? `the guard raising ${code} (${where}) does not test ${list(missing, 'or')}; its condition is ${quote(guards[0].condition)}`
+            : `the guards raising ${code} (${where}) do not test ${list(missing, 'or')}`;
+        return { passed: false, message, line };
     }
-};
+});
 
 ;// CONCATENATED MODULE: ./src/checks/code/index.ts
 
-/** Checks that read the generated code as code (`error-codes`, `validation`); see trace.ts for what counts. */
+
+/**
+ * Checks that read the generated code as code; see placement.ts for what counts as a guard. Adding
+ * one is a file that calls codeCheck (code-check.ts), listed here.
+ */
 const codeChecks = [errorCodes, validation];
 
 ;// CONCATENATED MODULE: ./src/stats.ts
@@ -50098,438 +51660,6 @@ async function judgeCase(id, assertions, samples) {
     for (const assertion of assertions)
         checks.push(await runCheck(assertion, samples));
     return { id, passed: checks.every((c) => c.passed), checks, samples };
-}
-
-;// CONCATENATED MODULE: ./src/suite.ts
-// Loads a suite file: YAML parsed with line numbers, validated against a JSON schema built from
-// the check registry, and turned into typed cases. Every problem is reported at once, each as
-// `file:line case "id": field message`, so a user fixes the file in one pass.
-
-
-
-
-
-const BACKENDS = ['connect', 'llama.cpp', 'lmstudio'];
-const CACHE_TYPES = ['off', 'f32', 'f16', 'bf16', 'q8_0', 'q4_0', 'q4_1', 'iq4_nl', 'q5_0', 'q5_1'];
-class SuiteError extends Error {
-    file;
-    problems;
-    constructor(file, problems) {
-        super(problems.length === 1 ? problems[0] : `${file}: ${problems.length} problems\n${problems.join('\n')}`);
-        this.file = file;
-        this.problems = problems;
-        this.name = 'SuiteError';
-    }
-}
-const sampling = {
-    temperature: { type: 'number', minimum: 0, maximum: 2 },
-    seed: { type: 'integer' },
-    'max-tokens': { type: 'integer', minimum: 1 },
-    'top-p': { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-    repeat: { type: 'integer', minimum: 1, maximum: 100 }
-};
-function assertionSchema() {
-    return {
-        type: 'object',
-        required: ['type'],
-        properties: { type: { type: 'string' } },
-        discriminator: { propertyName: 'type' },
-        oneOf: [...checkRegistry.values()].map((check) => ({
-            type: 'object',
-            properties: { type: { const: check.type }, ...check.properties },
-            required: ['type', ...check.required],
-            additionalProperties: false
-        }))
-    };
-}
-const cacheType = { enum: CACHE_TYPES };
-const autoOrPositive = { anyOf: [{ const: 'auto' }, { type: 'number', exclusiveMinimum: 0 }] };
-function suiteSchema() {
-    return {
-        type: 'object',
-        additionalProperties: false,
-        required: ['cases'],
-        properties: {
-            name: { type: 'string' },
-            description: { type: 'string' },
-            server: {
-                type: 'object',
-                additionalProperties: false,
-                properties: {
-                    backend: { enum: [...BACKENDS] },
-                    model: { type: 'string', minLength: 1 },
-                    'base-url': { type: 'string', pattern: '^https?://' },
-                    'extra-args': { type: 'array', items: { type: 'string' } },
-                    settings: {
-                        type: 'object',
-                        additionalProperties: false,
-                        properties: {
-                            'context-length': { type: 'integer', minimum: 1 },
-                            'gpu-offload': { anyOf: [{ enum: ['max', 'off'] }, { type: 'integer', minimum: 0 }] },
-                            'cpu-threads': { type: 'integer', minimum: 1 },
-                            'eval-batch-size': { type: 'integer', minimum: 1 },
-                            'rope-frequency-base': autoOrPositive,
-                            'rope-frequency-scale': autoOrPositive,
-                            'offload-kv-cache-to-gpu': { type: 'boolean' },
-                            'keep-model-in-memory': { type: 'boolean' },
-                            'try-mmap': { type: 'boolean' },
-                            seed: { anyOf: [{ const: 'off' }, { type: 'integer', minimum: 0 }] },
-                            experts: { type: 'integer', minimum: 1 },
-                            'force-expert-weights-on-cpu': { type: 'boolean' },
-                            'flash-attention': { anyOf: [{ type: 'boolean' }, { const: 'auto' }] },
-                            'k-cache-quantization': cacheType,
-                            'v-cache-quantization': cacheType
-                        }
-                    }
-                }
-            },
-            defaults: {
-                type: 'object',
-                additionalProperties: false,
-                properties: { ...sampling, 'min-tokens-per-second': { type: 'number', exclusiveMinimum: 0 } }
-            },
-            cases: {
-                type: 'array',
-                minItems: 1,
-                items: {
-                    type: 'object',
-                    additionalProperties: false,
-                    required: ['id'],
-                    properties: {
-                        id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' },
-                        system: { type: 'string' },
-                        prompt: { type: 'string', minLength: 1 },
-                        messages: {
-                            type: 'array',
-                            minItems: 1,
-                            items: {
-                                type: 'object',
-                                additionalProperties: false,
-                                required: ['role', 'content'],
-                                properties: { role: { enum: ['system', 'user', 'assistant'] }, content: { type: 'string' } }
-                            }
-                        },
-                        ...sampling,
-                        assert: { type: 'array', items: assertionSchema() }
-                    }
-                }
-            }
-        }
-    };
-}
-let validator;
-function validate(value) {
-    validator ??= new ajv.Ajv({ allErrors: true, discriminator: true, strict: false, verbose: true }).compile(suiteSchema());
-    return validator(value) ? [] : (validator.errors ?? []);
-}
-function pointerToPath(pointer) {
-    if (pointer === '')
-        return [];
-    return pointer
-        .slice(1)
-        .split('/')
-        .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-        .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-}
-/** `assert[1].codes` — how a user names a field. */
-function fieldName(keys) {
-    return keys.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
-}
-const TYPE_NAMES = {
-    integer: ['an integer', 'integers'],
-    number: ['a number', 'numbers'],
-    string: ['a string', 'strings'],
-    boolean: ['true or false', 'booleans'],
-    array: ['a list', 'lists'],
-    object: ['a mapping', 'mappings']
-};
-/** "an integer", "\"max\" or an integer"; plural: "integers or strings". */
-function describeType(schema, plural = false) {
-    if (!schema)
-        return 'valid';
-    if (schema.const !== undefined)
-        return JSON.stringify(schema.const);
-    if (schema.enum)
-        return `one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`;
-    if (schema.anyOf)
-        return schema.anyOf.map((s) => describeType(s, plural)).join(' or ');
-    const names = schema.type ? TYPE_NAMES[schema.type] : undefined;
-    return names ? names[plural ? 1 : 0] : 'valid';
-}
-class Locator {
-    doc;
-    lines;
-    constructor(doc, lines) {
-        this.doc = doc;
-        this.lines = lines;
-    }
-    lineOf(node) {
-        const offset = node?.range?.[0];
-        return offset === undefined ? undefined : this.lines.linePos(offset).line;
-    }
-    node(keys) {
-        if (keys.length === 0)
-            return this.doc.contents ?? undefined;
-        const node = this.doc.getIn(keys, true);
-        return (0,dist/* isScalar */.jn)(node) || (0,dist/* isMap */.jh)(node) || (0,dist/* isSeq */.oP)(node) ? node : undefined;
-    }
-    /** The nearest line for a path: the node itself, else its closest existing parent. */
-    line(keys) {
-        for (let n = keys.length; n >= 0; n--) {
-            const line = this.lineOf(this.node(keys.slice(0, n)));
-            if (line !== undefined)
-                return line;
-        }
-        return 1;
-    }
-    keyLine(keys, key) {
-        const parent = this.node(keys);
-        if ((0,dist/* isMap */.jh)(parent)) {
-            const pair = parent.items.find((p) => (0,dist/* isScalar */.jn)(p.key) && p.key.value === key);
-            const line = this.lineOf(pair?.key);
-            if (line !== undefined)
-                return line;
-        }
-        return this.line(keys);
-    }
-}
-function subjectOf(keys, raw) {
-    if (keys[0] === 'cases' && typeof keys[1] === 'number') {
-        const id = raw?.cases?.[keys[1]]?.id;
-        const label = typeof id === 'string' && id ? `case "${id}"` : `cases[${keys[1]}]`;
-        return { label, rest: keys.slice(2) };
-    }
-    return { label: '', rest: [...keys] };
-}
-function problem(file, line, keys, raw, message) {
-    const { label, rest } = subjectOf(keys, raw);
-    const field = fieldName(rest);
-    const where = [label, field].filter(Boolean);
-    const head = label && field ? `${label}: ${field}` : where.join('');
-    return `${file}:${line}${head ? ` ${head}` : ''} ${message}`;
-}
-function explain(file, error, locator, raw) {
-    const keys = pointerToPath(error.instancePath);
-    const params = error.params;
-    const say = (line, at, message) => ({ line, text: problem(file, line, at, raw, message) });
-    switch (error.keyword) {
-        case 'additionalProperties': {
-            const key = String(params.additionalProperty);
-            const known = Object.keys(error.parentSchema?.properties ?? {});
-            return say(locator.keyLine(keys, key), [...keys, key], `is not a known key${known.length ? ` (known: ${known.join(', ')})` : ''}`);
-        }
-        case 'required':
-            return say(locator.line(keys), [...keys, String(params.missingProperty)], 'is required');
-        case 'discriminator': {
-            const known = [...checkRegistry.keys()].join(', ');
-            const given = locator.node([...keys, 'type'])?.value;
-            return given === undefined
-                ? say(locator.line(keys), [...keys, 'type'], `is required (one of ${known})`)
-                : say(locator.line([...keys, 'type']), [...keys, 'type'], `${JSON.stringify(given)} is not a known check (known: ${known})`);
-        }
-        case 'type':
-        case 'anyOf':
-        case 'enum':
-        case 'const': {
-            const schema = error.parentSchema;
-            // An item of the wrong type reads better as a property of its list.
-            if (typeof keys[keys.length - 1] === 'number') {
-                return say(locator.line(keys), keys.slice(0, -1), `must be a list of ${describeType(schema, true)}`);
-            }
-            return say(locator.line(keys), keys, `must be ${describeType(schema)}`);
-        }
-        case 'minItems':
-            return say(locator.line(keys), keys, `needs at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}`);
-        default:
-            return say(locator.line(keys), keys, error.message ?? 'is not valid');
-    }
-}
-/** Where anyOf failed, its branches' own errors are noise beside the anyOf's one message. */
-function withoutBranchNoise(errors) {
-    const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-    return errors.filter((e) => e.keyword === 'anyOf' || !anyOfPaths.has(e.instancePath));
-}
-async function loadSuite(suitePath, displayPath = suitePath) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(suitePath, 'utf8');
-    }
-    catch (error) {
-        const code = error.code;
-        throw new SuiteError(displayPath, [
-            code === 'ENOENT' ? `suite file not found: ${displayPath} (input 'suite' is read relative to ${process.cwd()})` : `cannot read suite file ${displayPath}: ${error.message}`
-        ]);
-    }
-    return parseSuite(text, displayPath);
-}
-function parseSuite(text, file) {
-    const lines = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: true });
-    if (doc.errors.length > 0) {
-        throw new SuiteError(file, doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? 1} is not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`));
-    }
-    const raw = doc.toJS();
-    const locator = new Locator(doc, lines);
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-        throw new SuiteError(file, [`${file}:1 must be a mapping with the keys server, defaults and cases`]);
-    }
-    const explained = withoutBranchNoise(validate(raw)).map((e) => explain(file, e, locator, raw));
-    const seen = new Set();
-    const problems = explained
-        .sort((a, b) => a.line - b.line)
-        .map((p) => p.text)
-        .filter((p) => !seen.has(p) && seen.add(p));
-    if (problems.length > 0)
-        throw new SuiteError(file, problems);
-    return buildSuite(raw, file, locator);
-}
-function buildSuite(raw, file, locator) {
-    const problems = [];
-    const say = (keys, message) => problems.push(problem(file, locator.line(keys), keys, raw, message));
-    const defaults = raw.defaults ?? {};
-    const ids = new Map();
-    const cases = raw.cases.map((c, i) => {
-        const at = ['cases', i];
-        if (ids.has(c.id))
-            say([...at, 'id'], `is used twice (also cases[${ids.get(c.id)}])`);
-        ids.set(c.id, i);
-        if (c.messages && (c.prompt !== undefined || c.system !== undefined))
-            say([...at, 'messages'], 'cannot be given with prompt or system');
-        if (!c.messages && c.prompt === undefined)
-            say(at, 'needs a prompt (or messages)');
-        if (c.messages && !c.messages.some((m) => m.role === 'user'))
-            say([...at, 'messages'], 'needs at least one user message');
-        (c.assert ?? []).forEach((assertion, j) => {
-            const trouble = checkRegistry.get(assertion.type)?.validate?.(assertion);
-            if (trouble)
-                say([...at, 'assert', j, 'value'], trouble);
-        });
-        const messages = c.messages ?? [...(c.system !== undefined ? [{ role: 'system', content: c.system }] : []), { role: 'user', content: c.prompt ?? '' }];
-        return {
-            id: c.id,
-            messages,
-            repeat: c.repeat ?? defaults.repeat ?? 1,
-            temperature: c.temperature ?? defaults.temperature ?? 0,
-            seed: c.seed ?? defaults.seed,
-            maxTokens: c['max-tokens'] ?? defaults['max-tokens'] ?? 1024,
-            topP: c['top-p'] ?? defaults['top-p'],
-            assertions: c.assert ?? [],
-            line: locator.line(at)
-        };
-    });
-    if (problems.length > 0)
-        throw new SuiteError(file, problems);
-    return {
-        path: file,
-        name: raw.name,
-        server: {
-            backend: raw.server?.backend,
-            model: raw.server?.model,
-            baseUrl: raw.server?.['base-url'],
-            settings: raw.server?.settings ?? {},
-            extraArgs: raw.server?.['extra-args'] ?? []
-        },
-        minTokensPerSecond: defaults['min-tokens-per-second'],
-        cases
-    };
-}
-/** A path relative to the workspace when it lies inside it, as users wrote it in the workflow. */
-function displayPathOf(absolute, workspace) {
-    const relative = external_node_path_default().relative(workspace, absolute);
-    return relative && !relative.startsWith('..') && !external_node_path_default().isAbsolute(relative) ? relative : absolute;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-/** Every input name in one place: action.yml, the code and the README spell them so. */
-const Input = {
-    Suite: 'suite',
-    Server: 'server',
-    BaseUrl: 'base-url',
-    ApiKey: 'api-key',
-    Model: 'model',
-    MinTokensPerSecond: 'min-tokens-per-second',
-    GithubToken: 'github-token',
-    Comment: 'comment',
-    CommentTag: 'comment-tag',
-    ResultsFile: 'results-file',
-    LlamaServerPath: 'llama-server-path',
-    ExtraArgs: 'extra-args',
-    ServerTimeout: 'server-timeout',
-    RequestTimeout: 'request-timeout'
-};
-const Output = {
-    Passed: 'passed',
-    CasesPassed: 'cases-passed',
-    CasesFailed: 'cases-failed',
-    TokensPerSecond: 'tokens-per-second',
-    ResultsFile: 'results-file',
-    CommentUrl: 'comment-url'
-};
-const State = {
-    ServerPid: 'llama-server-pid',
-    ServerLog: 'llama-server-log'
-};
-function parseBackend(value, source) {
-    if (value === '')
-        return undefined;
-    if (BACKENDS.includes(value))
-        return value;
-    throw new Error(`Invalid ${source} '${value}': expected one of ${BACKENDS.join(', ')}.`);
-}
-function parsePositiveNumber(value, source) {
-    if (value.trim() === '')
-        return undefined;
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0)
-        throw new Error(`Invalid ${source} '${value}': expected a number above 0.`);
-    return n;
-}
-/** Splits extra arguments the way a user writes them in YAML: on whitespace and new lines, honouring quotes. */
-function splitArgs(value) {
-    const args = [];
-    const pattern = /"([^"]*)"|'([^']*)'|(\S+)/g;
-    for (const match of value.matchAll(pattern))
-        args.push(match[1] ?? match[2] ?? match[3] ?? '');
-    return args;
-}
-/**
- * The run options, read by name: the action's inputs and the CLI's flags share names, defaults
- * and checks. `label` names a value the way its user wrote it, for error messages.
- */
-function parseRunOptions(read, label) {
-    const seconds = (name, fallback) => (parsePositiveNumber(read(name), label(name)) ?? fallback) * 1000;
-    return {
-        suitePath: read(Input.Suite),
-        backend: parseBackend(read(Input.Server), label(Input.Server)),
-        baseUrl: read(Input.BaseUrl) || undefined,
-        apiKey: read(Input.ApiKey) || undefined,
-        model: read(Input.Model) || undefined,
-        minTokensPerSecond: parsePositiveNumber(read(Input.MinTokensPerSecond), label(Input.MinTokensPerSecond)),
-        llamaServerPath: read(Input.LlamaServerPath) || undefined,
-        extraArgs: splitArgs(read(Input.ExtraArgs)),
-        serverTimeoutMs: seconds(Input.ServerTimeout, 300),
-        requestTimeoutMs: seconds(Input.RequestTimeout, 600),
-        resultsFile: read(Input.ResultsFile) || 'modelgate-results.json'
-    };
-}
-function readInputs() {
-    const apiKey = getInput(Input.ApiKey);
-    // Masked before anything can print it, the token too (the runner masks its own, not a PAT's).
-    if (apiKey)
-        core_setSecret(apiKey);
-    const githubToken = getInput(Input.GithubToken);
-    if (githubToken)
-        core_setSecret(githubToken);
-    // Fails with @actions/core's own message when the one required input is missing.
-    getInput(Input.Suite, { required: true });
-    return {
-        ...parseRunOptions((name) => getInput(name), (name) => `input '${name}'`),
-        githubToken,
-        comment: getBooleanInput(Input.Comment),
-        commentTag: getInput(Input.CommentTag) || 'modelgate'
-    };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/openai/internal/tslib.mjs
@@ -63354,21 +64484,6 @@ class BedrockOpenAI extends OpenAI {
 
 
 //# sourceMappingURL=index.mjs.map
-;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * Why a network call failed, in the words of its innermost cause: fetch wraps the real reason
- * ("fetch failed" around ECONNREFUSED, or around undici's "other side closed"). An errno code
- * reads best; undici's own codes (UND_ERR_…) do not, so their message is used instead.
- */
-function rootCauseOf(error) {
-    let current = error;
-    for (let depth = 0; depth < 8 && current?.cause && typeof current.cause === 'object'; depth++)
-        current = current.cause;
-    const code = typeof current?.code === 'string' ? current.code : undefined;
-    const message = typeof current?.message === 'string' ? current.message : String(error);
-    return code && /^E[A-Z0-9]+$/.test(code) ? code : message;
-}
-
 ;// CONCATENATED MODULE: ./src/replay.ts
 // Replays the suite's cases against the server through the `openai` SDK, streamed, and times
 // each sample twice: as the server reports it and as the client saw the stream.
@@ -63400,7 +64515,10 @@ function createClient(target, maxRetries) {
         // The SDK insists on a key; local servers mostly take none.
         apiKey: target.apiKey || 'not-needed',
         maxRetries,
-        timeout: target.requestTimeoutMs
+        timeout: target.requestTimeoutMs,
+        // The SDK would print a broken stream's raw text with console.error: server text reaching the
+        // log unescaped. The sample's error already says what broke.
+        logLevel: 'off'
     });
 }
 function requestOf(target, suiteCase, maxTokens = suiteCase.maxTokens) {
@@ -63417,17 +64535,20 @@ function requestOf(target, suiteCase, maxTokens = suiteCase.maxTokens) {
         ...(target.engine === 'llama.cpp' ? { cache_prompt: false } : {})
     };
 }
-function describeRequestError(error, baseUrl) {
+function classifyRequestError(error, baseUrl) {
     if (error instanceof OpenAI.APIConnectionTimeoutError)
-        return `no answer from ${baseUrl} within the request timeout`;
+        return { kind: 'timeout', message: `no answer from ${baseUrl} within the request timeout` };
     if (error instanceof OpenAI.APIConnectionError) {
-        return `lost the connection to ${baseUrl}: ${rootCauseOf(error)}`;
+        return { kind: 'connection', message: `lost the connection to ${baseUrl}: ${rootCauseOf(error)}` };
     }
     if (error instanceof OpenAI.APIError && error.status !== undefined) {
-        return `${baseUrl} answered HTTP ${error.status}: ${error.message.replace(/^\d+\s*/, '')}`;
+        return { kind: 'http', message: `${baseUrl} answered HTTP ${error.status}: ${error.message.replace(/^\d+\s*/, '')}` };
     }
     const message = error?.message ?? String(error);
-    return `the stream from ${baseUrl} broke off: ${message}`;
+    return { kind: 'stream', message: `the stream from ${baseUrl} broke off: ${message}` };
+}
+function describeRequestError(error, baseUrl) {
+    return classifyRequestError(error, baseUrl).message;
 }
 /**
  * Decode tokens/s as the client saw the stream: tokens after the first, over the time from the
@@ -63442,6 +64563,9 @@ function clientDecodeRate(stream) {
 }
 /** One measured request. Never throws: a failure is kept on the sample with what arrived before it. */
 async function replaySample(client, target, suiteCase, index) {
+    return (await measureSample(client, target, suiteCase, index)).sample;
+}
+async function measureSample(client, target, suiteCase, index) {
     let text = '';
     let finishReason = null;
     let usage = null;
@@ -63450,7 +64574,7 @@ async function replaySample(client, target, suiteCase, index) {
     let firstAt = null;
     let lastAt = null;
     let contentChunks = 0;
-    let error;
+    let failure;
     let deadline;
     let cutOff = false;
     const timeoutMessage = `no answer from ${target.baseUrl} within the request timeout (${target.requestTimeoutMs / 1000} s)`;
@@ -63489,14 +64613,14 @@ async function replaySample(client, target, suiteCase, index) {
     }
     catch (caught) {
         const timedOut = cutOff || (caught instanceof OpenAI.APIConnectionError && performance.now() - sentAt >= target.requestTimeoutMs * 0.95);
-        error = timedOut ? timeoutMessage : describeRequestError(caught, target.baseUrl);
+        failure = timedOut ? { kind: 'timeout', message: timeoutMessage } : classifyRequestError(caught, target.baseUrl);
     }
     finally {
         clearTimeout(deadline);
     }
     // An aborted stream ends its iteration quietly.
     if (cutOff)
-        error = timeoutMessage;
+        failure = { kind: 'timeout', message: timeoutMessage };
     const totalMs = performance.now() - sentAt;
     const clientFigures = {
         ttftMs: firstAt !== null ? firstAt - sentAt : null,
@@ -63508,7 +64632,7 @@ async function replaySample(client, target, suiteCase, index) {
     const server = serverFiguresOf(timings, stats);
     const serverRate = server?.tokensPerSecond;
     const serverTtft = server?.ttftMs;
-    return {
+    const sample = {
         index,
         text,
         finishReason,
@@ -63520,8 +64644,9 @@ async function replaySample(client, target, suiteCase, index) {
         ttftSource: serverTtft !== undefined ? 'server' : clientFigures.ttftMs !== null ? 'client' : null,
         server,
         client: clientFigures,
-        ...(error ? { error } : {})
+        ...(failure ? { error: failure.message } : {})
     };
+    return { sample, ...(failure ? { failure } : {}) };
 }
 /** A short request that loads caches and kernels before anything is measured; not counted. */
 async function warmUp(client, target, suiteCase) {
@@ -63548,799 +64673,397 @@ async function replayCases(target, cases, progress = {}) {
     }
     for (const suiteCase of cases) {
         for (let index = 0; index < suiteCase.repeat; index++) {
-            const sample = await replaySample(measuring, target, suiteCase, index);
+            const { sample, failure } = await measureSample(measuring, target, suiteCase, index);
             samples.get(suiteCase.id).push(sample);
             progress.onSample?.(suiteCase, sample);
-            if (sample.error?.startsWith('lost the connection')) {
-                return { samples, abortedBy: sample.error };
-            }
+            if (failure?.kind === 'connection')
+                return { samples, abortedBy: failure.message };
         }
     }
     return { samples };
 }
 
-;// CONCATENATED MODULE: ./src/log.ts
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/suite/diagnostics.ts
 
-// In a workflow, messages go through @actions/core so they become annotations; run locally
-// (the CLI), they are plain lines on stderr, leaving stdout to the report.
-const inActions = () => process.env.GITHUB_ACTIONS === 'true';
-function warn(message) {
-    if (inActions())
-        warning(message);
-    else
-        process.stderr.write(`warning: ${message}\n`);
+
+class SuiteError extends Error {
+    file;
+    problems;
+    constructor(file, problems) {
+        super(problems.length === 1 ? problems[0] : `${file}: ${problems.length} problems\n${problems.join('\n')}`);
+        this.file = file;
+        this.problems = problems;
+        this.name = 'SuiteError';
+    }
 }
-function log_info(message) {
-    if (inActions())
-        info(message);
-    else
-        process.stderr.write(`${message}\n`);
+function pointerToPath(pointer) {
+    if (pointer === '')
+        return [];
+    return pointer
+        .slice(1)
+        .split('/')
+        .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+        .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+/** `assert[1].codes` — how a user names a field. */
+function fieldName(keys) {
+    return keys.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
+}
+const TYPE_NAMES = {
+    integer: ['an integer', 'integers'],
+    number: ['a number', 'numbers'],
+    string: ['a string', 'strings'],
+    boolean: ['true or false', 'booleans'],
+    array: ['a list', 'lists'],
+    object: ['a mapping', 'mappings']
+};
+/** "an integer", "\"max\" or an integer"; plural: "integers or strings". */
+function describeType(schema, plural = false) {
+    if (!schema)
+        return 'valid';
+    if (schema.const !== undefined)
+        return JSON.stringify(schema.const);
+    if (schema.enum)
+        return `one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`;
+    if (schema.anyOf)
+        return schema.anyOf.map((s) => describeType(s, plural)).join(' or ');
+    const names = schema.type ? TYPE_NAMES[schema.type] : undefined;
+    return names ? names[plural ? 1 : 0] : 'valid';
+}
+/** Lines of the parsed document, for paths into the value it produced. */
+class Locator {
+    doc;
+    lines;
+    constructor(doc, lines) {
+        this.doc = doc;
+        this.lines = lines;
+    }
+    lineOf(node) {
+        const offset = node?.range?.[0];
+        return offset === undefined ? undefined : this.lines.linePos(offset).line;
+    }
+    node(keys) {
+        if (keys.length === 0)
+            return this.doc.contents ?? undefined;
+        const node = this.doc.getIn(keys, true);
+        return (0,dist/* isScalar */.jn)(node) || (0,dist/* isMap */.jh)(node) || (0,dist/* isSeq */.oP)(node) ? node : undefined;
+    }
+    /** The nearest line for a path: the node itself, else its closest existing parent. */
+    line(keys) {
+        for (let n = keys.length; n >= 0; n--) {
+            const line = this.lineOf(this.node(keys.slice(0, n)));
+            if (line !== undefined)
+                return line;
+        }
+        return 1;
+    }
+    keyLine(keys, key) {
+        const parent = this.node(keys);
+        if ((0,dist/* isMap */.jh)(parent)) {
+            const pair = parent.items.find((p) => (0,dist/* isScalar */.jn)(p.key) && p.key.value === key);
+            const line = this.lineOf(pair?.key);
+            if (line !== undefined)
+                return line;
+        }
+        return this.line(keys);
+    }
+}
+function subjectOf(keys, raw) {
+    if (keys[0] === 'cases' && typeof keys[1] === 'number') {
+        const id = raw?.cases?.[keys[1]]?.id;
+        const label = typeof id === 'string' && id ? `case "${id}"` : `cases[${keys[1]}]`;
+        return { label, rest: keys.slice(2) };
+    }
+    return { label: '', rest: [...keys] };
+}
+/** One problem at `keys` of the raw value, named by its case where it lies in one. */
+function problem(file, line, keys, raw, message) {
+    const { label, rest } = subjectOf(keys, raw);
+    const field = fieldName(rest);
+    const where = [label, field].filter(Boolean);
+    const head = label && field ? `${label}: ${field}` : where.join('');
+    return `${file}:${line}${head ? ` ${head}` : ''} ${message}`;
+}
+function explain(file, error, locator, raw) {
+    const keys = pointerToPath(error.instancePath);
+    const params = error.params;
+    const say = (line, at, message) => ({ line, text: problem(file, line, at, raw, message) });
+    switch (error.keyword) {
+        case 'additionalProperties': {
+            const key = String(params.additionalProperty);
+            const known = Object.keys(error.parentSchema?.properties ?? {});
+            return say(locator.keyLine(keys, key), [...keys, key], `is not a known key${known.length ? ` (known: ${known.join(', ')})` : ''}`);
+        }
+        case 'required':
+            return say(locator.line(keys), [...keys, String(params.missingProperty)], 'is required');
+        case 'discriminator': {
+            const known = [...checkRegistry.keys()].join(', ');
+            const given = locator.node([...keys, 'type'])?.value;
+            return given === undefined
+                ? say(locator.line(keys), [...keys, 'type'], `is required (one of ${known})`)
+                : say(locator.line([...keys, 'type']), [...keys, 'type'], `${JSON.stringify(given)} is not a known check (known: ${known})`);
+        }
+        case 'type':
+        case 'anyOf':
+        case 'enum':
+        case 'const': {
+            const schema = error.parentSchema;
+            // An item of the wrong type reads better as a property of its list.
+            if (typeof keys[keys.length - 1] === 'number') {
+                return say(locator.line(keys), keys.slice(0, -1), `must be a list of ${describeType(schema, true)}`);
+            }
+            return say(locator.line(keys), keys, `must be ${describeType(schema)}`);
+        }
+        case 'minItems':
+            return say(locator.line(keys), keys, `needs at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}`);
+        default:
+            return say(locator.line(keys), keys, error.message ?? 'is not valid');
+    }
+}
+/** Where anyOf failed, its branches' own errors are noise beside the anyOf's one message. */
+function withoutBranchNoise(errors) {
+    const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+    return errors.filter((e) => e.keyword === 'anyOf' || !anyOfPaths.has(e.instancePath));
+}
+/** The schema errors as problems in file order, each said once. */
+function schemaProblems(file, errors, locator, raw) {
+    const explained = withoutBranchNoise(errors).map((e) => explain(file, e, locator, raw));
+    const seen = new Set();
+    return explained
+        .sort((a, b) => a.line - b.line)
+        .map((p) => p.text)
+        .filter((p) => !seen.has(p) && seen.add(p));
+}
+function yamlProblems(file, errors) {
+    // The parser's own position suffix would repeat the line the prefix already gives.
+    return errors.map((e) => `${file}:${e.linePos?.[0].line ?? 1} is not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
 }
 
-;// CONCATENATED MODULE: ./src/server/probe.ts
-// What answers at a base URL, read off the endpoints each engine alone has: llama-server's
-// /props (with `build_info`) and LM Studio's /api/v0/models.
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var ajv = __nccwpck_require__(2463);
+;// CONCATENATED MODULE: ./src/server/settings.ts
+const CACHE_TYPES = ['off', 'f32', 'f16', 'bf16', 'q8_0', 'q4_0', 'q4_1', 'iq4_nl', 'q5_0', 'q5_1'];
+// Validated against the list but typed as any string, as before the schema was the source of the
+// type: settings written as plain objects (the flag tests' tables) widen to string and must still fit.
+const cacheType = { enum: CACHE_TYPES };
+const autoOrPositive = { anyOf: [{ const: 'auto' }, { type: 'number', exclusiveMinimum: 0 }] };
+const settingsSchema = {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+        'context-length': { type: 'integer', minimum: 1 },
+        'gpu-offload': { anyOf: [{ enum: ['max', 'off'] }, { type: 'integer', minimum: 0 }] },
+        'cpu-threads': { type: 'integer', minimum: 1 },
+        'eval-batch-size': { type: 'integer', minimum: 1 },
+        'rope-frequency-base': autoOrPositive,
+        'rope-frequency-scale': autoOrPositive,
+        'offload-kv-cache-to-gpu': { type: 'boolean' },
+        'keep-model-in-memory': { type: 'boolean' },
+        'try-mmap': { type: 'boolean' },
+        seed: { anyOf: [{ const: 'off' }, { type: 'integer', minimum: 0 }] },
+        experts: { type: 'integer', minimum: 1 },
+        'force-expert-weights-on-cpu': { type: 'boolean' },
+        'flash-attention': { anyOf: [{ type: 'boolean' }, { const: 'auto' }] },
+        'k-cache-quantization': cacheType,
+        'v-cache-quantization': cacheType
+    }
+};
 
-/** `http://host:1234` or `http://host:1234/` becomes `http://host:1234/v1`; a given path is kept. */
-function normaliseBaseUrl(raw) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new Error(`base-url '${raw}' is not a URL (expected e.g. http://127.0.0.1:8080/v1)`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new Error(`base-url '${raw}' must be http:// or https://`);
-    const trimmed = url.pathname.replace(/\/+$/, '');
-    url.pathname = trimmed === '' ? '/v1' : trimmed;
-    return url.toString().replace(/\/$/, '');
-}
-/** The server's root: the base URL without its trailing /v1. */
-function originOf(baseUrl) {
-    return baseUrl.replace(/\/v1$/, '');
-}
-async function getJson(url, apiKey, timeoutMs) {
-    const response = await fetch(url, {
-        headers: apiKey ? { Authorization: `Bearer ${apiKey}` } : {},
-        signal: AbortSignal.timeout(timeoutMs)
-    });
-    const text = await response.text();
-    try {
-        return { status: response.status, body: JSON.parse(text) };
-    }
-    catch {
-        return { status: response.status, body: undefined };
-    }
-}
-function describeFetchError(url, error) {
-    return `cannot reach the model server at ${url}: ${rootCauseOf(error)}`;
+;// CONCATENATED MODULE: ./src/suite/schema.ts
+// The JSON schema of a suite file, written once: Ajv validates against it and the raw file's
+// types are derived from it, so the two cannot drift apart.
+
+
+
+
+const sampling = {
+    temperature: { type: 'number', minimum: 0, maximum: 2 },
+    seed: { type: 'integer' },
+    'max-tokens': { type: 'integer', minimum: 1 },
+    'top-p': { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+    repeat: { type: 'integer', minimum: 1, maximum: 100 }
+};
+const messageSchema = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['role', 'content'],
+    properties: { role: { enum: ['system', 'user', 'assistant'] }, content: { type: 'string' } }
+};
+/**
+ * The suite schema around a given schema for one `assert:` item. The item is a parameter because
+ * its real schema is only known at run time, from the check registry; the types use a stand-in.
+ */
+function suiteSchemaWith(assertion) {
+    return {
+        type: 'object',
+        additionalProperties: false,
+        required: ['cases'],
+        properties: {
+            name: { type: 'string' },
+            description: { type: 'string' },
+            server: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                    backend: { enum: BACKENDS },
+                    model: { type: 'string', minLength: 1 },
+                    'base-url': { type: 'string', pattern: '^https?://' },
+                    'extra-args': { type: 'array', items: { type: 'string' } },
+                    settings: settingsSchema
+                }
+            },
+            defaults: {
+                type: 'object',
+                additionalProperties: false,
+                properties: { ...sampling, 'min-tokens-per-second': { type: 'number', exclusiveMinimum: 0 } }
+            },
+            cases: {
+                type: 'array',
+                minItems: 1,
+                items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['id'],
+                    properties: {
+                        id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' },
+                        system: { type: 'string' },
+                        prompt: { type: 'string', minLength: 1 },
+                        messages: { type: 'array', minItems: 1, items: messageSchema },
+                        ...sampling,
+                        assert: { type: 'array', items: assertion }
+                    }
+                }
+            }
+        }
+    };
 }
 /**
- * Waits until the server answers its model list, then tells which engine it is. llama-server
- * answers 503 on every path while it loads the model, so 503 means "not yet", not "broken".
+ * What every `assert:` item has in common: a `type` and fields of its check. The types stop here,
+ * as the checks' `Assertion` does; the run-time schema adds each check's own fields to it.
  */
-async function probeServer(baseUrl, apiKey, timeoutMs) {
-    const modelsUrl = `${baseUrl}/models`;
-    const deadline = Date.now() + timeoutMs;
-    let models;
-    for (;;) {
-        try {
-            models = await getJson(modelsUrl, apiKey, Math.max(1000, Math.min(10_000, deadline - Date.now())));
-            if (models.status !== 503)
-                break;
-            if (Date.now() >= deadline)
-                throw new Error(`the model server at ${baseUrl} was still loading after ${Math.round(timeoutMs / 1000)} s (503 from ${modelsUrl})`);
-        }
-        catch (error) {
-            if (error.message.startsWith('the model server'))
-                throw error;
-            if (Date.now() >= deadline)
-                throw new Error(describeFetchError(modelsUrl, error), { cause: error });
-        }
-        await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    if (models.status === 401 || models.status === 403) {
-        throw new Error(`the model server at ${baseUrl} refused the api-key (HTTP ${models.status} from ${modelsUrl})`);
-    }
-    if (models.status !== 200)
-        throw new Error(`the model server at ${baseUrl} answered HTTP ${models.status} for ${modelsUrl}; is this an OpenAI-compatible /v1 URL?`);
-    const data = models.body?.data;
-    if (!Array.isArray(data))
-        throw new Error(`the model server at ${baseUrl} answered ${modelsUrl} without a model list; is this an OpenAI-compatible /v1 URL?`);
-    const listed = data.map((m) => m.id).filter((id) => typeof id === 'string');
-    const origin = originOf(baseUrl);
-    const props = await getJson(`${origin}/props`, apiKey, 5000).catch(() => undefined);
-    const buildInfo = props?.body?.build_info;
-    if (props?.status === 200 && typeof buildInfo === 'string') {
-        return { engine: 'llama.cpp', build: buildInfo, loadedModels: listed };
-    }
-    const lmModels = await getJson(`${origin}/api/v0/models`, apiKey, 5000).catch(() => undefined);
-    const lmData = lmModels?.body?.data;
-    if (lmModels?.status === 200 && Array.isArray(lmData)) {
-        const loaded = lmData.filter((m) => m.state === 'loaded').map((m) => String(m.id));
-        return { engine: 'lmstudio', loadedModels: loaded };
-    }
-    return { engine: 'openai-compatible', loadedModels: listed };
-}
-
-;// CONCATENATED MODULE: ./src/server/connect.ts
-
-
-/** Connects to a server that is already running; modelgate neither loads nor stops anything. */
-async function connectToServer(options) {
-    if (!options.baseUrl)
-        throw new Error("server 'connect' needs a base URL: set the input 'base-url' or server.base-url in the suite");
-    const baseUrl = normaliseBaseUrl(options.baseUrl);
-    const info = await probeServer(baseUrl, options.apiKey, options.readyTimeoutMs);
-    const model = chooseModel(options.model, info.loadedModels, info.engine, baseUrl);
-    const notApplied = Object.keys(options.settings).map((setting) => ({
-        setting,
-        reason: 'connect mode uses the server as it is running; start it with these settings or use server llama.cpp/lmstudio'
-    }));
-    if (notApplied.length > 0)
-        warn(`connect mode does not apply server.settings (${notApplied.map((n) => n.setting).join(', ')})`);
-    const report = {
-        backend: 'connect',
-        engine: info.engine,
-        baseUrl,
-        model,
-        settings: { ...options.settings },
-        ...(info.build ? { build: info.build } : {}),
-        ...(notApplied.length ? { notApplied } : {})
-    };
+const anyAssertion = { type: 'object', required: ['type'], properties: { type: { type: 'string' } } };
+/** One `assert:` item: exactly one known check, with that check's own fields. */
+function assertionSchema(checks) {
     return {
-        backend: 'connect',
-        engine: info.engine,
-        baseUrl,
-        apiKey: options.apiKey ?? '',
-        model,
-        report: () => report,
-        stop: async () => { }
+        ...anyAssertion,
+        // With the discriminator Ajv reports an unknown or missing `type` once, rather than one
+        // error per check that did not match.
+        discriminator: { propertyName: 'type' },
+        oneOf: [...checks].map((check) => ({
+            type: 'object',
+            properties: { type: { const: check.type }, ...check.properties },
+            required: ['type', ...check.required],
+            additionalProperties: false
+        }))
     };
 }
-function chooseModel(requested, loaded, engine, baseUrl) {
-    if (requested) {
-        if (!loaded.includes(requested)) {
-            if (engine === 'llama.cpp' && loaded.length > 0) {
-                // llama-server ignores the request's model field: say which model really answers.
-                warn(`llama-server at ${baseUrl} serves ${loaded.join(', ')}, not '${requested}'; the results are for ${loaded[0]}`);
-                return loaded[0];
-            }
-            if (engine === 'lmstudio') {
-                warn(`'${requested}' is not loaded in LM Studio at ${baseUrl}; it will load it just in time with its default settings`);
-            }
-        }
-        return requested;
-    }
-    if (loaded.length === 1)
-        return loaded[0];
-    if (loaded.length === 0)
-        throw new Error(`the model server at ${baseUrl} has no model loaded; set the input 'model' or server.model in the suite`);
-    throw new Error(`the model server at ${baseUrl} serves several models (${loaded.join(', ')}); choose one with the input 'model' or server.model in the suite`);
+let validator;
+/** Every schema error in `value`. Compiled on first use: importing the suite module stays cheap. */
+function schemaErrors(value) {
+    validator ??= new ajv.Ajv({ allErrors: true, discriminator: true, strict: false, verbose: true }).compile(suiteSchemaWith(assertionSchema(checkRegistry.values())));
+    return validator(value) ? [] : (validator.errors ?? []);
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./src/gguf/reader.ts
-// Reads the metadata of a GGUF model file (llama.cpp's format) without loading the model: real
-// models are many GB, so the file is read in small chunks and only the header is visited.
+;// CONCATENATED MODULE: ./src/suite/load.ts
+// Reads a suite file and builds its typed cases. Every problem is reported at once, so a user
+// fixes the file in one pass: first YAML errors, then schema errors, then what a schema cannot
+// say (an id used twice, a regular expression that does not compile, …).
 
-/** Longer arrays are skipped: vocabularies have 32k-260k entries nobody here needs. */
-const MAX_STORED_ARRAY_LENGTH = 1000;
-// Indexed by the type id stored in the file (enum gguf_type in ggml/include/gguf.h).
-const VALUE_TYPES = [
-    'uint8',
-    'int8',
-    'uint16',
-    'int16',
-    'uint32',
-    'int32',
-    'float32',
-    'bool',
-    'string',
-    'array',
-    'uint64',
-    'int64',
-    'float64'
-];
-const FIXED_SIZES = {
-    uint8: 1,
-    int8: 1,
-    bool: 1,
-    uint16: 2,
-    int16: 2,
-    uint32: 4,
-    int32: 4,
-    float32: 4,
-    uint64: 8,
-    int64: 8,
-    float64: 8
-};
-const GGUF_MAGIC = Buffer.from('GGUF', 'latin1');
-// Version 1 stored counts and lengths as 32-bit; 2 and 3 share the little-endian layout read here.
-const SUPPORTED_VERSIONS = [2, 3];
-const CHUNK_SIZE = 64 * 1024;
-class HeaderTruncatedError extends Error {
-}
-/** Sequential little-endian reads over a file handle, buffering one chunk at a time. */
-class ChunkedFileReader {
-    file;
-    fileSize;
-    buffer = Buffer.alloc(0);
-    bufferOffset = 0;
-    filePosition = 0;
-    constructor(file, fileSize) {
-        this.file = file;
-        this.fileSize = fileSize;
-    }
-    async bytes(length) {
-        await this.ensureBuffered(length);
-        const bytes = this.buffer.subarray(this.bufferOffset, this.bufferOffset + length);
-        this.bufferOffset += length;
-        return bytes;
-    }
-    async skip(length) {
-        const buffered = this.buffer.length - this.bufferOffset;
-        if (length <= buffered) {
-            this.bufferOffset += length;
-            return;
-        }
-        const target = this.filePosition + (length - buffered);
-        if (target > this.fileSize)
-            throw new HeaderTruncatedError();
-        this.filePosition = target;
-        this.buffer = Buffer.alloc(0);
-        this.bufferOffset = 0;
-    }
-    async uint32() {
-        return (await this.bytes(4)).readUInt32LE(0);
-    }
-    async int32() {
-        return (await this.bytes(4)).readInt32LE(0);
-    }
-    /** A u64 count or length; beyond 2^53 it cannot describe anything in a real file. */
-    async length() {
-        const value = (await this.bytes(8)).readBigUInt64LE(0);
-        if (value > BigInt(this.fileSize))
-            throw new HeaderTruncatedError();
-        return Number(value);
-    }
-    async string() {
-        const length = await this.length();
-        return (await this.bytes(length)).toString('utf8');
-    }
-    async ensureBuffered(length) {
-        const buffered = this.buffer.length - this.bufferOffset;
-        if (length <= buffered)
-            return;
-        const missing = length - buffered;
-        if (this.filePosition + missing > this.fileSize)
-            throw new HeaderTruncatedError();
-        const readLength = Math.max(missing, CHUNK_SIZE);
-        const chunk = Buffer.alloc(Math.min(readLength, this.fileSize - this.filePosition));
-        const { bytesRead } = await this.file.read(chunk, 0, chunk.length, this.filePosition);
-        if (bytesRead < missing)
-            throw new HeaderTruncatedError();
-        this.filePosition += bytesRead;
-        this.buffer = Buffer.concat([this.buffer.subarray(this.bufferOffset), chunk.subarray(0, bytesRead)]);
-        this.bufferOffset = 0;
-    }
-}
-async function readGgufHeader(path) {
-    let file;
+
+
+
+
+
+async function loadSuite(suitePath, displayPath = suitePath, { optionLabel = "input 'suite'" } = {}) {
+    let text;
     try {
-        file = await (0,promises_namespaceObject.open)(path, 'r');
+        text = await (0,promises_namespaceObject.readFile)(suitePath, 'utf8');
     }
     catch (error) {
-        if (isErrnoException(error) && error.code === 'ENOENT')
-            throw new Error(`model file not found: ${path}`, { cause: error });
-        throw error;
+        const code = error.code;
+        throw new SuiteError(displayPath, [
+            code === 'ENOENT' ? `suite file not found: ${displayPath} (${optionLabel} is read relative to ${process.cwd()})` : `cannot read suite file ${displayPath}: ${error.message}`
+        ]);
     }
-    try {
-        const { size } = await file.stat();
-        return await readHeader(new ChunkedFileReader(file, size), path, size);
-    }
-    catch (error) {
-        if (error instanceof HeaderTruncatedError)
-            throw new Error(`${path}: GGUF header is truncated`, { cause: error });
-        if (isErrnoException(error) && error.code === 'EISDIR') {
-            throw new Error(`${path} is not a GGUF file (it is a directory)`, { cause: error });
-        }
-        throw error;
-    }
-    finally {
-        await file.close();
-    }
+    return parseSuite(text, displayPath);
 }
-async function readHeader(reader, path, fileSize) {
-    if (fileSize === 0)
-        throw new Error(`${path} is not a GGUF file (it is empty)`);
-    const start = await reader.bytes(Math.min(fileSize, GGUF_MAGIC.length));
-    if (!GGUF_MAGIC.subarray(0, start.length).equals(start)) {
-        throw new Error(`${path} is not a GGUF file (it starts with 0x${start.toString('hex')})`);
+function parseSuite(text, file) {
+    const lines = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: true });
+    if (doc.errors.length > 0)
+        throw new SuiteError(file, yamlProblems(file, doc.errors));
+    const raw = doc.toJS();
+    const locator = new Locator(doc, lines);
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+        throw new SuiteError(file, [`${file}:1 must be a mapping with the keys server, defaults and cases`]);
     }
-    if (start.length < GGUF_MAGIC.length)
-        throw new HeaderTruncatedError();
-    const version = await reader.uint32();
-    if (!SUPPORTED_VERSIONS.includes(version)) {
-        throw new Error(`${path}: unsupported GGUF version ${version} (supported: ${SUPPORTED_VERSIONS.join(', ')})`);
-    }
-    const tensorCount = await reader.length();
-    const metadataCount = await reader.length();
-    const metadata = {};
-    for (let index = 0; index < metadataCount; index++) {
-        const key = await reader.string();
-        const type = await readValueType(reader, path, key);
-        metadata[key] = await readValue(reader, type, path, key);
-    }
-    const architecture = metadata['general.architecture'];
-    return {
-        version,
-        tensorCount,
-        metadata,
-        architecture: typeof architecture === 'string' ? architecture : undefined
-    };
+    const problems = schemaProblems(file, schemaErrors(raw), locator, raw);
+    if (problems.length > 0)
+        throw new SuiteError(file, problems);
+    return buildSuite(raw, file, locator);
 }
-async function readValueType(reader, path, key) {
-    const id = await reader.int32();
-    const type = VALUE_TYPES[id];
-    if (type === undefined)
-        throw new Error(`${path}: GGUF metadata key "${key}" has unknown value type ${id}`);
-    return type;
-}
-async function readValue(reader, type, path, key) {
-    switch (type) {
-        case 'string':
-            return reader.string();
-        case 'array':
-            return readArray(reader, path, key);
-        default:
-            return decodeFixedSize(type, await reader.bytes(FIXED_SIZES[type]));
-    }
-}
-async function readArray(reader, path, key) {
-    const itemType = await readValueType(reader, path, key);
-    const length = await reader.length();
-    if (length > MAX_STORED_ARRAY_LENGTH) {
-        await skipItems(reader, itemType, length, path, key);
-        return { itemType, length, items: undefined };
-    }
-    const items = [];
-    for (let index = 0; index < length; index++)
-        items.push(await readValue(reader, itemType, path, key));
-    return { itemType, length, items };
-}
-async function skipItems(reader, itemType, length, path, key) {
-    if (itemType === 'string') {
-        for (let index = 0; index < length; index++)
-            await reader.skip(await reader.length());
-    }
-    else if (itemType === 'array') {
-        for (let index = 0; index < length; index++)
-            await readArray(reader, path, key);
-    }
-    else {
-        await reader.skip(length * FIXED_SIZES[itemType]);
-    }
-}
-function decodeFixedSize(type, bytes) {
-    switch (type) {
-        case 'uint8':
-            return bytes.readUInt8(0);
-        case 'int8':
-            return bytes.readInt8(0);
-        case 'bool':
-            return bytes.readUInt8(0) !== 0;
-        case 'uint16':
-            return bytes.readUInt16LE(0);
-        case 'int16':
-            return bytes.readInt16LE(0);
-        case 'uint32':
-            return bytes.readUInt32LE(0);
-        case 'int32':
-            return bytes.readInt32LE(0);
-        case 'float32':
-            return bytes.readFloatLE(0);
-        case 'uint64':
-            return bytes.readBigUInt64LE(0);
-        case 'int64':
-            return bytes.readBigInt64LE(0);
-        case 'float64':
-            return bytes.readDoubleLE(0);
-    }
-}
-// Not `instanceof Error`: errors from node's own modules come from another realm under jest's VM.
-function isErrnoException(error) {
-    return typeof error === 'object' && error !== null && 'code' in error;
-}
-
-;// CONCATENATED MODULE: ./src/server/llamacpp-flags.ts
-class SettingError extends Error {
-}
-function loadModeOf(settings) {
-    const keep = settings['keep-model-in-memory'];
-    const mmap = settings['try-mmap'];
-    if (keep === undefined && mmap === undefined)
-        return undefined;
-    // LM Studio turns both on unless told otherwise.
-    const mlock = keep ?? true;
-    const mapped = mmap ?? true;
-    if (mapped && mlock)
-        return 'mmap+mlock';
-    if (mapped)
-        return 'mmap';
-    if (mlock)
-        return 'mlock';
-    return 'none';
-}
-function settingsToFlags(settings, model) {
-    const flags = [];
-    const add = (...args) => flags.push(...args.map(String));
-    if (settings['context-length'] !== undefined)
-        add('-c', settings['context-length']);
-    const offload = settings['gpu-offload'];
-    if (offload === 'max')
-        add('-ngl', 'all');
-    else if (offload === 'off')
-        add('-ngl', 0);
-    // LM Studio counts repeating layers; llama.cpp's count includes the output layer, so all of
-    // LM Studio's layers is llama.cpp's "all".
-    else if (typeof offload === 'number')
-        add('-ngl', model.blockCount !== undefined && offload >= model.blockCount ? 'all' : offload);
-    if (settings['cpu-threads'] !== undefined)
-        add('-t', settings['cpu-threads']);
-    if (settings['eval-batch-size'] !== undefined)
-        add('-b', settings['eval-batch-size']);
-    const ropeBase = settings['rope-frequency-base'];
-    if (typeof ropeBase === 'number')
-        add('--rope-freq-base', ropeBase);
-    const ropeScale = settings['rope-frequency-scale'];
-    if (typeof ropeScale === 'number')
-        add('--rope-freq-scale', ropeScale);
-    if (settings['offload-kv-cache-to-gpu'] !== undefined)
-        add(settings['offload-kv-cache-to-gpu'] ? '-kvo' : '-nkvo');
-    const loadMode = loadModeOf(settings);
-    if (loadMode)
-        add('--load-mode', loadMode);
-    const seed = settings.seed;
-    if (seed !== undefined)
-        add('-s', seed === 'off' ? -1 : seed);
-    if (settings.experts !== undefined) {
-        if (!model.architecture)
-            throw new SettingError('server.settings.experts needs the model architecture, and the GGUF has no general.architecture');
-        add('--override-kv', `${model.architecture}.expert_used_count=int:${settings.experts}`);
-    }
-    if (settings['force-expert-weights-on-cpu'])
-        add('--cpu-moe');
-    const flash = settings['flash-attention'];
-    if (flash !== undefined)
-        add('-fa', flash === 'auto' ? 'auto' : flash ? 'on' : 'off');
-    const k = settings['k-cache-quantization'];
-    const v = settings['v-cache-quantization'];
-    if (k !== undefined)
-        add('-ctk', k === 'off' ? 'f16' : k);
-    if (v !== undefined) {
-        if (v !== 'off' && v !== 'f16' && v !== 'f32' && v !== 'bf16' && flash === false) {
-            throw new SettingError(`server.settings.v-cache-quantization ${v} needs flash-attention (llama.cpp cannot quantise the V cache without it)`);
-        }
-        add('-ctv', v === 'off' ? 'f16' : v);
-    }
-    add('-fit', 'off');
-    return flags;
-}
-/** The long or short option names in `flags` (values left out), to check against --help. */
-function optionNames(flags) {
-    return flags.filter((f) => /^--?[a-zA-Z]/.test(f));
-}
-
-;// CONCATENATED MODULE: ./src/server/types.ts
-/** A server that failed to start still says what was tried and what it printed. */
-class ServerStartError extends Error {
-    report;
-    constructor(message, report) {
-        super(message);
-        this.report = report;
-        this.name = 'ServerStartError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/server/llamacpp.ts
-// Starts llama-server with the suite's settings, waits until it is ready while watching the
-// process, and always stops it. The post step stops it too if the job is cancelled.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
-const LOG_TAIL_LINES = 40;
-async function isExecutable(file) {
-    try {
-        await (0,promises_namespaceObject.access)(file, external_node_fs_namespaceObject.constants.X_OK);
-        return (await (0,promises_namespaceObject.stat)(file)).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-async function findLlamaServer(explicit) {
-    if (explicit) {
-        if (await isExecutable(explicit))
-            return external_node_path_default().resolve(explicit);
-        throw new Error(`llama-server-path '${explicit}' is not an executable file`);
-    }
-    for (const dir of (process.env.PATH ?? '').split((external_node_path_default()).delimiter).filter(Boolean)) {
-        const candidate = external_node_path_default().join(dir, 'llama-server');
-        if (await isExecutable(candidate))
-            return candidate;
-    }
-    throw new Error("llama-server was not found on PATH: install llama.cpp on the runner or set the input 'llama-server-path'");
-}
-/** Every option we pass must be one this build knows; an older build would exit on it. */
-async function checkBuildKnows(binary, flags) {
-    let help;
-    try {
-        const out = await run(binary, ['--help'], { timeout: 20_000, maxBuffer: 8 * 1024 * 1024 });
-        help = `${out.stdout}\n${out.stderr}`;
-    }
-    catch (error) {
-        const out = error;
-        help = `${out.stdout ?? ''}\n${out.stderr ?? ''}`;
-        if (!help.trim())
-            throw new Error(`${binary} --help failed: ${out.message}`, { cause: error });
-    }
-    const unknown = [...new Set(optionNames(flags))].filter((flag) => !new RegExp(`(^|[\\s,])${flag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([\\s,=]|$)`, 'm').test(help));
-    if (unknown.length > 0) {
-        throw new Error(`${binary} is too old or not llama-server: it does not know ${unknown.join(', ')} (modelgate needs a llama.cpp build with --fit and --load-mode)`);
-    }
-    try {
-        const version = await run(binary, ['--version'], { timeout: 20_000 });
-        return `${version.stdout}${version.stderr}`.match(/version: .*/)?.[0] ?? '';
-    }
-    catch {
-        return '';
-    }
-}
-function llamacpp_valueOf(args, flag) {
-    const at = args.lastIndexOf(flag);
-    return at >= 0 ? args[at + 1] : undefined;
-}
-async function freePort() {
-    const server = external_node_net_default().createServer();
-    await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-    const { port } = server.address();
-    await new Promise((resolve) => server.close(resolve));
-    return port;
-}
-async function sha256Of(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-async function inspectModel(file) {
-    const header = await readGgufHeader(file);
-    const blocks = header.architecture ? header.metadata[`${header.architecture}.block_count`] : undefined;
-    return {
-        architecture: header.architecture,
-        blockCount: typeof blocks === 'number' || typeof blocks === 'bigint' ? Number(blocks) : undefined,
-        sizeBytes: (await (0,promises_namespaceObject.stat)(file)).size
-    };
-}
-/** Keeps the last lines of the server's log in memory and all of it in a file. */
-class ServerLog {
-    filePath;
-    lines = [];
-    partial = '';
-    file;
-    constructor(filePath) {
-        this.filePath = filePath;
-        this.file = (0,external_node_fs_namespaceObject.createWriteStream)(filePath);
-    }
-    write(chunk) {
-        this.file.write(chunk);
-        const text = this.partial + chunk.toString('utf8');
-        const parts = text.split('\n');
-        this.partial = parts.pop() ?? '';
-        for (const line of parts)
-            this.push(line);
-    }
-    push(line) {
-        this.lines.push(line.replace(/\r$/, ''));
-        if (this.lines.length > LOG_TAIL_LINES)
-            this.lines.shift();
-    }
-    tail() {
-        return this.partial ? [...this.lines, this.partial].slice(-LOG_TAIL_LINES) : [...this.lines];
-    }
-    /** The lines llama.cpp marks as errors, else the last few: what a one-line message should quote. */
-    reason() {
-        const errors = this.tail().filter((l) => / E /.test(l) || /error/i.test(l));
-        const picked = (errors.length ? errors : this.tail()).slice(-2).map((l) => l.replace(/^\d+\.\d+\.\d+\.\d+ [A-Z] /, '').trim());
-        return picked.join(' | ');
-    }
-    close() {
-        this.file.end();
-    }
-}
-async function stopProcess(child) {
-    if (child.exitCode !== null || child.signalCode !== null)
-        return;
-    const exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    let timer;
-    // llama-server's shutdown can wait on a stream that is still in flight; it gets a few seconds.
-    const gaveUp = new Promise((resolve) => (timer = setTimeout(() => resolve(false), 5_000)));
-    const killed = await Promise.race([exited.then(() => true), gaveUp]);
-    clearTimeout(timer);
-    if (!killed) {
-        child.kill('SIGKILL');
-        await exited;
-    }
-}
-async function waitUntilReady(origin, child, log, timeoutMs) {
-    const deadline = Date.now() + timeoutMs;
-    let exit;
-    child.once('exit', (code, signal) => (exit = signal ? `was killed by ${signal}` : `exited with code ${code}`));
-    let lastStatus = 'no answer';
-    while (Date.now() < deadline) {
-        if (exit)
-            throw new Error(`llama-server ${exit} before it was ready: ${log.reason() || 'it printed nothing'}`);
-        try {
-            const response = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(2000) });
-            if (response.status === 200)
-                return;
-            lastStatus = response.status === 503 ? 'still loading the model (503)' : `HTTP ${response.status}`;
-        }
-        catch {
-            lastStatus = 'not listening yet';
-        }
-        await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    if (exit)
-        throw new Error(`llama-server ${exit} before it was ready: ${log.reason() || 'it printed nothing'}`);
-    throw new Error(`llama-server was not ready after ${Math.round(timeoutMs / 1000)} s (${lastStatus} at ${origin}/health); raise the input 'server-timeout' for a large model`);
-}
-async function startLlamaServer(options) {
-    if (!options.model)
-        throw new Error("server 'llama.cpp' needs a model: set the input 'model' or server.model in the suite (a GGUF file)");
-    if (/^https?:\/\//.test(options.model)) {
-        throw new Error(`model '${options.model}' is a URL; server 'llama.cpp' needs a local GGUF file (download it in an earlier step)`);
-    }
-    const binary = await findLlamaServer(options.llamaServerPath);
-    const modelPath = external_node_path_default().resolve(options.modelBaseDir, options.model);
-    const facts = await inspectModel(modelPath);
-    let settingFlags;
-    try {
-        settingFlags = settingsToFlags(options.settings, facts);
-    }
-    catch (error) {
-        if (error instanceof SettingError)
-            throw new Error(`${options.suitePath}: ${error.message}`, { cause: error });
-        throw error;
-    }
-    // A port or host the user chose in extra-args is the one to talk to; else a free loopback port.
-    const userPort = llamacpp_valueOf(options.extraArgs, '--port');
-    const userHost = llamacpp_valueOf(options.extraArgs, '--host');
-    const port = userPort !== undefined ? Number(userPort) : await freePort();
-    const host = userHost ?? '127.0.0.1';
-    const alias = external_node_path_default().basename(modelPath);
-    const flags = [
-        '-m', modelPath, '--alias', alias,
-        ...(userHost === undefined ? ['--host', host] : []),
-        ...(userPort === undefined ? ['--port', String(port)] : []),
-        '-np', '1', '--no-webui', ...settingFlags, ...options.extraArgs
-    ];
-    const version = await checkBuildKnows(binary, flags);
-    const hashing = sha256Of(modelPath);
-    hashing.catch(() => undefined);
-    const logPath = external_node_path_default().join(process.env.RUNNER_TEMP ?? external_node_os_default().tmpdir(), `modelgate-llama-server-${port}.log`);
-    const log = new ServerLog(logPath);
-    // A key given to llama-server in extra-args is what the client must send, and a secret: it is
-    // masked in the workflow log and shown as *** in the report.
-    const serverKey = llamacpp_valueOf(options.extraArgs, '--api-key');
-    if (serverKey && inActions())
-        core_setSecret(serverKey);
-    const shownFlags = [binary, ...flags.map((flag, i) => (flags[i - 1] === '--api-key' ? '***' : flag))];
-    log_info(`Starting ${shownFlags.join(' ')}`);
-    const child = (0,external_node_child_process_namespaceObject.spawn)(binary, flags, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', (chunk) => log.write(chunk));
-    child.stderr?.on('data', (chunk) => log.write(chunk));
-    const spawned = await new Promise((resolve) => {
-        child.once('spawn', () => resolve(undefined));
-        child.once('error', resolve);
+function buildSuite(raw, file, locator) {
+    const problems = [];
+    const say = (keys, message) => problems.push(problem(file, locator.line(keys), keys, raw, message));
+    const defaults = raw.defaults ?? {};
+    const ids = new Map();
+    const cases = raw.cases.map((c, i) => {
+        const at = ['cases', i];
+        if (ids.has(c.id))
+            say([...at, 'id'], `is used twice (also cases[${ids.get(c.id)}])`);
+        ids.set(c.id, i);
+        if (c.messages && (c.prompt !== undefined || c.system !== undefined))
+            say([...at, 'messages'], 'cannot be given with prompt or system');
+        if (!c.messages && c.prompt === undefined)
+            say(at, 'needs a prompt (or messages)');
+        if (c.messages && !c.messages.some((m) => m.role === 'user'))
+            say([...at, 'messages'], 'needs at least one user message');
+        (c.assert ?? []).forEach((assertion, j) => {
+            const trouble = checkRegistry.get(assertion.type)?.validate?.(assertion);
+            if (trouble)
+                say([...at, 'assert', j, trouble.field], trouble.message);
+        });
+        const messages = c.messages ?? [...(c.system !== undefined ? [{ role: 'system', content: c.system }] : []), { role: 'user', content: c.prompt ?? '' }];
+        return {
+            id: c.id,
+            messages,
+            repeat: c.repeat ?? defaults.repeat ?? 1,
+            temperature: c.temperature ?? defaults.temperature ?? 0,
+            seed: c.seed ?? defaults.seed,
+            maxTokens: c['max-tokens'] ?? defaults['max-tokens'] ?? 1024,
+            topP: c['top-p'] ?? defaults['top-p'],
+            assertions: c.assert ?? [],
+            line: locator.line(at)
+        };
     });
-    if (spawned)
-        throw new Error(`could not start ${binary}: ${spawned.message}`);
-    if (inActions()) {
-        saveState(State.ServerPid, String(child.pid));
-        saveState(State.ServerLog, logPath);
-    }
-    const origin = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-    // A cancelled job signals this process first: take the server down with it, then go as the
-    // signal meant (the post step is the second line of defence). SIGKILL, because llama-server's
-    // own shutdown waits for a stream in flight, and this process cannot wait.
-    const onSignal = (signal) => {
-        child.kill('SIGKILL');
-        process.exit(signal === 'SIGINT' ? 130 : 143);
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    let stopped = false;
-    const stop = async () => {
-        if (stopped)
-            return;
-        stopped = true;
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        await stopProcess(child);
-        log.close();
-        if (inActions())
-            saveState(State.ServerPid, '');
-    };
-    const reportSoFar = () => ({
-        backend: 'llama.cpp',
-        engine: 'llama.cpp',
-        baseUrl: `${origin}/v1`,
-        model: alias,
-        settings: { ...options.settings },
-        ...(version ? { build: version } : {}),
-        flags: shownFlags,
-        logTail: log.tail()
-    });
-    try {
-        await waitUntilReady(origin, child, log, options.readyTimeoutMs);
-    }
-    catch (error) {
-        await stop();
-        throw new ServerStartError(error.message, reportSoFar());
-    }
-    const props = (await fetch(`${origin}/props`).then((r) => r.json()).catch(() => ({})));
-    const sha256 = await hashing;
+    if (problems.length > 0)
+        throw new SuiteError(file, problems);
     return {
-        backend: 'llama.cpp',
-        engine: 'llama.cpp',
-        baseUrl: `${origin}/v1`,
-        apiKey: serverKey ?? options.apiKey ?? '',
-        model: alias,
-        report: () => ({ ...reportSoFar(), build: props.build_info ?? version, modelFile: { path: modelPath, sizeBytes: facts.sizeBytes, sha256 } }),
-        stop
+        path: file,
+        name: raw.name,
+        server: {
+            backend: raw.server?.backend,
+            model: raw.server?.model,
+            baseUrl: raw.server?.['base-url'],
+            settings: raw.server?.settings ?? {},
+            extraArgs: raw.server?.['extra-args'] ?? []
+        },
+        minTokensPerSecond: defaults['min-tokens-per-second'],
+        cases
     };
 }
-
-;// CONCATENATED MODULE: ./src/server/index.ts
-
-
-async function startSession(options) {
-    switch (options.backend) {
-        case 'connect':
-            return connectToServer(options);
-        case 'llama.cpp':
-            return startLlamaServer(options);
-        case 'lmstudio':
-            throw new Error("server 'lmstudio' is not available yet; start LM Studio's server yourself and use server 'connect'");
-    }
+/** A path relative to the workspace when it lies inside it, as users wrote it in the workflow. */
+function displayPathOf(absolute, workspace) {
+    const relative = external_node_path_default().relative(workspace, absolute);
+    return relative && !relative.startsWith('..') && !external_node_path_default().isAbsolute(relative) ? relative : absolute;
 }
+
+;// CONCATENATED MODULE: ./src/suite/index.ts
+// The suite file's public API. Backend names and server settings live with the server code.
+
+
 
 ;// CONCATENATED MODULE: ./src/version.ts
 // Kept equal to package.json's version by a unit test; reading package.json at run time would
@@ -64348,9 +65071,9 @@ async function startSession(options) {
 const MODELGATE_VERSION = '0.1.0';
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts
-// One run, from suite file to results, shared by the action and the CLI. It never throws: a
-// failure at any stage becomes an error in the results, and whatever was measured before it
-// stays there.
+// One run, from suite file to results, shared by the action and the CLI: suite → server session
+// → replay → checks → results. It never throws: a failure at any stage becomes an error in the
+// results, and whatever was measured before it stays there.
 
 
 
@@ -64359,6 +65082,11 @@ const MODELGATE_VERSION = '0.1.0';
 
 
 
+
+/** The line each measured sample gets in the log, in the action and the CLI alike. */
+function sampleProgressLine(suiteCase, sample) {
+    return `${suiteCase.id} sample ${sample.index + 1}/${suiteCase.repeat}: ${formatFigure(sample.tokensPerSecond)} tokens/s${sample.error ? `, failed: ${sample.error}` : ''}`;
+}
 /** The speed floor a case is held to: its own check, else the input's, else the suite's. */
 function assertionsWithFloor(suiteCase, floor) {
     const hasOwn = suiteCase.assertions.some((a) => a.type === 'tokens-per-second');
@@ -64398,9 +65126,9 @@ function environmentOf() {
         ...(env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? { runUrl: `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` } : {})
     };
 }
-async function runPipeline(options, hooks = {}) {
+async function runPipeline(options, host) {
     const startedAt = new Date().toISOString();
-    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+    const workspace = host.workspace;
     const absoluteSuite = external_node_path_default().resolve(workspace, options.suitePath);
     const errors = [];
     let suite;
@@ -64408,23 +65136,22 @@ async function runPipeline(options, hooks = {}) {
     const cases = [];
     let failedStart;
     try {
-        suite = await loadSuite(absoluteSuite, displayPathOf(absoluteSuite, workspace));
+        suite = await loadSuite(absoluteSuite, displayPathOf(absoluteSuite, workspace), { optionLabel: host.optionLabel(Input.Suite) });
         const backend = options.backend ?? suite.server.backend ?? 'connect';
-        hooks.log?.(`Starting ${backend} session`);
-        session = await startSession({
-            backend,
-            baseUrl: options.baseUrl ?? suite.server.baseUrl,
-            apiKey: options.apiKey,
+        host.info(`Starting ${backend} session`);
+        host.saveState(State.Backend, backend);
+        session = await driverOf(backend).start({
+            host,
+            options: options.backends[backend],
+            server: suite.server,
             model: options.model ?? suite.server.model,
-            settings: suite.server.settings,
-            extraArgs: [...suite.server.extraArgs, ...options.extraArgs],
+            apiKey: options.apiKey,
             readyTimeoutMs: options.serverTimeoutMs,
-            llamaServerPath: options.llamaServerPath,
             modelBaseDir: options.model ? workspace : external_node_path_default().dirname(absoluteSuite),
             suitePath: suite.path
         });
-        hooks.log?.(`Replaying ${suite.cases.length} cases against ${session.model} at ${session.baseUrl}`);
-        const replay = await replayCases({ baseUrl: session.baseUrl, apiKey: session.apiKey, model: session.model, engine: session.engine, requestTimeoutMs: options.requestTimeoutMs }, suite.cases, { onSample: hooks.onSample });
+        host.info(`Replaying ${suite.cases.length} cases against ${session.model} at ${session.baseUrl}`);
+        const replay = await replayCases({ baseUrl: session.baseUrl, apiKey: session.apiKey, model: session.model, engine: session.engine, requestTimeoutMs: options.requestTimeoutMs }, suite.cases, { onSample: (suiteCase, sample) => host.info(sampleProgressLine(suiteCase, sample)) });
         if (replay.abortedBy)
             errors.push(replay.abortedBy);
         const floor = options.minTokensPerSecond ?? suite.minTokensPerSecond;
@@ -69649,11 +70376,34 @@ function renderReport(results, options = {}) {
     return body.length <= limit ? body : `${body.slice(0, limit - 200)}\n\n_Cut to fit GitHub's limit; the results file has the whole report._\n`;
 }
 
+;// CONCATENATED MODULE: ./src/results-file.ts
+// The results file, written the same way by the action and the CLI. It cannot be written (a
+// read-only workspace, a path through a file): a warning, and the report still goes everywhere else.
+
+
+async function writeResultsFile(file, results, workspace) {
+    const absolute = external_node_path_default().resolve(workspace, file);
+    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(absolute), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(absolute, `${JSON.stringify(results, null, 2)}\n`);
+    return absolute;
+}
+/** Writes the results file, or warns why not; gives its absolute path when it was written. */
+async function saveResultsFile(file, results, host) {
+    try {
+        const written = await writeResultsFile(file, results, host.workspace);
+        host.info(`Results written to ${written}`);
+        return written;
+    }
+    catch (error) {
+        host.warn(`could not write results-file '${file}': ${error.message}. ${host.reportAlsoIn}`);
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/publish.ts
 // Where a run's report goes: the sticky PR comment, the job summary, the results file and the
 // step outputs. A comment that cannot be posted is a warning; the other places still get the
 // report, so a result is never lost.
-
 
 
 
@@ -69709,22 +70459,11 @@ function describeCommentError(error, target) {
     }
     return `commenting on ${where} failed: ${message}. The job summary and the results file still hold the report.`;
 }
-async function writeResultsFile(file, results) {
-    const absolute = external_node_path_default().resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), file);
-    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(absolute), { recursive: true });
-    await (0,promises_namespaceObject.writeFile)(absolute, `${JSON.stringify(results, null, 2)}\n`);
-    return absolute;
-}
 /** Publishes everywhere it can; each place failing alone is a warning, never a lost result. */
-async function publishResults(results, options) {
-    try {
-        const resultsPath = await writeResultsFile(options.resultsFile, results);
-        info(`Results written to ${resultsPath}`);
+async function publishResults(results, options, host) {
+    const resultsPath = await saveResultsFile(options.resultsFile, results, host);
+    if (resultsPath)
         setOutput(Output.ResultsFile, resultsPath);
-    }
-    catch (error) {
-        warning(`could not write results-file '${options.resultsFile}': ${error.message}. The job summary and the comment still hold the report.`);
-    }
     setOutput(Output.Passed, String(results.passed));
     setOutput(Output.CasesPassed, String(results.cases.filter((c) => c.passed).length));
     setOutput(Output.CasesFailed, String(results.cases.filter((c) => !c.passed).length));
@@ -69734,32 +70473,33 @@ async function publishResults(results, options) {
             await summary.addRaw(renderReport(results, { maxLength: 1024 * 1024 - 1024 })).write();
     }
     catch (error) {
-        warning(`could not write the job summary: ${error.message}`);
+        host.warn(`could not write the job summary: ${error.message}`);
     }
     const target = pullRequestOf(github_context);
     if (!options.comment)
         return;
     if (!target) {
-        info(`No pull request in this ${github_context.eventName} event; no comment posted.`);
+        host.info(`No pull request in this ${github_context.eventName} event; no comment posted.`);
         return;
     }
     if (!options.githubToken) {
-        warning('github-token is empty: no comment posted. The job summary and the results file hold the report.');
+        host.warn('github-token is empty: no comment posted. The job summary and the results file hold the report.');
         return;
     }
     const marker = markerFor(options.commentTag);
     try {
         const octokit = getOctokit(options.githubToken);
         const { url, action } = await upsertComment(octokit, target, marker, renderReport(results, { marker }));
-        info(`Comment ${action}: ${url}`);
+        host.info(`Comment ${action}: ${url}`);
         setOutput(Output.CommentUrl, url);
     }
     catch (error) {
-        warning(describeCommentError(error, target));
+        host.warn(describeCommentError(error, target));
     }
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+// The action: inputs → run → publish → verdict. Any error ends in one readable line.
 
 
 
@@ -69767,13 +70507,10 @@ async function publishResults(results, options) {
 
 async function main_run() {
     try {
-        const inputs = readInputs();
-        const results = await runPipeline(inputs, {
-            log: (message) => info(message),
-            onSample: (suiteCase, sample) => info(`${suiteCase.id} sample ${sample.index + 1}/${suiteCase.repeat}: ${formatFigure(sample.tokensPerSecond)} tokens/s (${sample.tokensPerSecondSource ?? 'none'}), ` +
-                `first token ${formatFigure(sample.ttftMs)} ms${sample.error ? `, failed: ${sample.error}` : ''}`)
-        });
-        await publishResults(results, inputs);
+        const host = createActionHost();
+        const inputs = readInputs(host);
+        const results = await runPipeline(inputs, host);
+        await publishResults(results, inputs, host);
         if (!results.passed)
             setFailed(results.reason);
         else
