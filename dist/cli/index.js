@@ -17792,6 +17792,7 @@ const python = defineLanguage({
 ;// CONCATENATED MODULE: ./src/checks/code/languages/typescript.ts
 
 
+
 const typescript = defineLanguage({
     id: 'typescript',
     label: 'typescript',
@@ -17805,52 +17806,21 @@ const typescript = defineLanguage({
     ],
     supersetOf: 'javascript',
     snippetWrapper: CLASS_MEMBER_WRAPPER,
+    // TypeScript's grammar extends JavaScript's: the same shapes, plus enums, typed class fields and
+    // `import x = require(…)`. JavaScript's class fields (`field_definition`) are not in this grammar.
     syntax: {
-        comments: ['comment'],
-        strings: ['string', 'template_string'],
-        // A directive such as "use strict" is a string statement too.
-        docStrings: { string: 'string', statement: 'expression_statement' },
-        functions: {
-            declared: ['function_declaration', 'method_definition', 'generator_function_declaration'],
-            lambdas: ['arrow_function', 'function_expression'],
-            namedByFirstIdentifier: ['function_declaration'],
-            parameterLists: ['formal_parameters']
-        },
-        calls: {
-            types: ['call_expression', 'new_expression'],
-            calleeFirst: ['call_expression']
-        },
-        memberAccess: ['member_expression'],
-        handlers: { catch: ['catch_clause'], finally: ['finally_clause'] },
-        exits: {
-            types: ['throw_statement', 'return_statement'],
-            // Not TypeScript's: panic was matched in every grammar's call_expression, and still is.
-            calls: [{ call: 'call_expression', callee: 'panic' }]
-        },
-        conditionals: {
-            byCondition: ['if_statement', 'ternary_expression'],
-            expressions: ['ternary_expression'],
-            nullishGuard: { expression: 'binary_expression', operator: '??' }
-        },
-        switches: {
-            types: ['switch_statement'],
-            cases: ['switch_case', 'switch_default'],
-            labels: []
-        },
+        ...javascript.syntax,
         bindings: {
+            ...javascript.syntax.bindings,
             shapes: {
                 declarator: ['variable_declarator'],
                 'left-right': ['assignment_expression', 'for_in_statement'],
                 for: ['for_statement'],
                 'name-value': ['enum_assignment', 'public_field_definition'],
                 'key-value': ['pair']
-            },
-            declaredVariables: ['variable_declaration']
+            }
         },
-        imports: [
-            'import', 'import_alias', 'import_attribute', 'import_clause', 'import_require_clause', 'import_specifier', 'import_statement',
-            'named_imports', 'namespace_import'
-        ]
+        imports: [...javascript.syntax.imports, 'import_alias', 'import_require_clause']
     }
 });
 
