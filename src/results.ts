@@ -1,5 +1,8 @@
 // The one results type: what replay measured, what the checks decided, and what ran. It is
 // written as JSON to `results-file`, rendered to Markdown, and turned into outputs.
+import type { Comparison } from './compare/types.js'
+import type { Fingerprint } from './environment/fingerprint.js'
+import type { ModelFacts } from './environment/model.js'
 
 /** Where a figure came from: the server's own report, or the client's timing of the stream. */
 export type FigureSource = 'server' | 'client'
@@ -63,14 +66,15 @@ export interface CaseResult {
 }
 
 export interface ServerReport {
-  backend: 'connect' | 'llama.cpp' | 'lmstudio'
+  /** The backend's name in the registry (src/server/registry.ts). */
+  backend: string
   /** What answers at the base URL, as detected (llama.cpp, LM Studio, or another OpenAI-compatible server). */
   engine: 'llama.cpp' | 'lmstudio' | 'openai-compatible'
   baseUrl: string
   model: string
   settings: Record<string, unknown>
   build?: string
-  modelFile?: { path: string; sizeBytes: number; sha256: string }
+  modelFile?: { path: string; sizeBytes: number; sha256: string; facts?: ModelFacts }
   flags?: string[]
   /** Settings the backend could not apply, with the reason. Never silently dropped. */
   notApplied?: { setting: string; reason: string }[]
@@ -94,6 +98,10 @@ export interface RunResults {
   speedSource: FigureSource | 'mixed' | null
   /** Errors that stopped the run early; results measured before them stay in `cases`. */
   errors: string[]
+  /** The machine measured on; a baseline from another machine is not comparable. */
+  fingerprint?: Fingerprint
+  /** This run against the baseline, when one was looked for. */
+  comparison?: Comparison
   environment: {
     modelgateVersion: string
     node: string

@@ -121,6 +121,15 @@ describe('readGgufHeader', () => {
     expect(defaultWidth.embeddingLength).toBe(32)
   })
 
+  it('counts the weights of every tensor', async () => {
+    const path = join(directory, 'counted.gguf')
+    const { pieces } = await writeScriptedModel(path, { script: 'a b c', embeddingLength: 64, feedForwardLength: 48, blocks: 2 })
+    const vocabulary = 3 + 256 + pieces.length
+    const [e, f] = [64, 48]
+    const perBlock = e + 4 * e * e + e + 3 * e * f
+    expect((await readGgufHeader(path)).parameterCount).toBe(2 * vocabulary * e + e + 2 * perBlock)
+  })
+
   it('refuses an embedding too narrow for the script', async () => {
     const script = Array.from({ length: 40 }, (_, index) => `word${index}`).join(' ')
 

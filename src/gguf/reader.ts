@@ -35,6 +35,8 @@ export interface GgufHeader {
   metadata: Record<string, GgufValue>
   /** `general.architecture`, e.g. `llama`, `qwen2`. */
   architecture: string | undefined
+  /** Weights in all tensors (the product of each tensor's dimensions, summed); undefined when the tensor table is cut off. */
+  parameterCount: number | undefined
 }
 
 /** Longer arrays are skipped: vocabularies have 32k-260k entries nobody here needs. */
@@ -113,6 +115,10 @@ class ChunkedFileReader {
 
   async uint32(): Promise<number> {
     return (await this.bytes(4)).readUInt32LE(0)
+  }
+
+  async uint64(): Promise<bigint> {
+    return (await this.bytes(8)).readBigUInt64LE(0)
   }
 
   async int32(): Promise<number> {
@@ -194,8 +200,29 @@ async function readHeader(reader: ChunkedFileReader, path: string, fileSize: num
     version,
     tensorCount,
     metadata,
-    architecture: typeof architecture === 'string' ? architecture : undefined
+    architecture: typeof architecture === 'string' ? architecture : undefined,
+    parameterCount: await readParameterCount(reader, tensorCount)
   }
+}
+
+/** The tensor table follows the metadata: name, dimension count, dimensions, type, offset. */
+async function readParameterCount(reader: ChunkedFileReader, tensorCount: number): Promise<number | undefined> {
+  let total = 0n
+  try {
+    for (let index = 0; index < tensorCount; index++) {
+      await reader.string()
+      const dimensions = await reader.uint32()
+      let elements = 1n
+      for (let d = 0; d < dimensions; d++) elements *= await reader.uint64()
+      await reader.skip(4 + 8)
+      total += elements
+    }
+  } catch (error) {
+    // The metadata is what the caller came for; a cut-off tensor table only loses the count.
+    if (error instanceof HeaderTruncatedError) return undefined
+    throw error
+  }
+  return Number(total)
 }
 
 async function readValueType(reader: ChunkedFileReader, path: string, key: string): Promise<GgufValueType> {

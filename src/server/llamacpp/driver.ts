@@ -7,11 +7,12 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { modelFactsOf, type ModelFacts } from '../../environment/model.js'
 import { readGgufHeader } from '../../gguf/reader.js'
 import type { ServerReport } from '../../results.js'
 import { ServerStartError, type BackendDriver, type ServerSession, type StartRequest } from '../types.js'
 import { checkBuildKnows, findLlamaServer } from './binary.js'
-import { settingsToFlags, SettingError, splitArgs, type ModelFacts } from './flags.js'
+import { settingsToFlags, SettingError, splitArgs } from './flags.js'
 import { freePort, ServerLog, stopByPid, stopProcess, waitUntilReady } from './process.js'
 
 export interface LlamaCppOptions {
@@ -38,14 +39,9 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex')
 }
 
-async function inspectModel(file: string): Promise<ModelFacts & { sizeBytes: number }> {
+async function inspectModel(file: string): Promise<{ facts: ModelFacts; sizeBytes: number }> {
   const header = await readGgufHeader(file)
-  const blocks = header.architecture ? header.metadata[`${header.architecture}.block_count`] : undefined
-  return {
-    architecture: header.architecture,
-    blockCount: typeof blocks === 'number' || typeof blocks === 'bigint' ? Number(blocks) : undefined,
-    sizeBytes: (await stat(file)).size
-  }
+  return { facts: modelFactsOf(header), sizeBytes: (await stat(file)).size }
 }
 
 export async function startLlamaServer(request: StartRequest<LlamaCppOptions>): Promise<ServerSession> {
@@ -58,7 +54,7 @@ export async function startLlamaServer(request: StartRequest<LlamaCppOptions>): 
   }
   const binary = await findLlamaServer(options.llamaServerPath, ref)
   const modelPath = path.resolve(request.modelBaseDir, model)
-  const facts = await inspectModel(modelPath)
+  const { facts, sizeBytes } = await inspectModel(modelPath)
   let settingFlags: string[]
   try {
     settingFlags = settingsToFlags(server.settings, facts)
@@ -142,7 +138,7 @@ export async function startLlamaServer(request: StartRequest<LlamaCppOptions>): 
     baseUrl: `${origin}/v1`,
     apiKey: serverKey ?? request.apiKey ?? '',
     model: alias,
-    report: () => ({ ...reportSoFar(), build: props.build_info ?? version, modelFile: { path: modelPath, sizeBytes: facts.sizeBytes, sha256 } }),
+    report: () => ({ ...reportSoFar(), build: props.build_info ?? version, modelFile: { path: modelPath, sizeBytes, sha256, facts } }),
     stop
   }
 }

@@ -1,14 +1,11 @@
 // Maps the suite's settings (LM Studio's names) to llama-server flags. Every given setting
 // becomes an explicit flag and `--fit off` is always passed: llama-server's fit step would
 // otherwise change unset values to fit VRAM, and the run would not be the one the suite names.
+import type { ModelFacts as GgufFacts } from '../../environment/model.js'
 import type { ServerSettings } from '../settings.js'
 
-export interface ModelFacts {
-  /** `general.architecture`, e.g. llama or deepseek2. */
-  architecture?: string
-  /** `<arch>.block_count`: the repeating layers LM Studio counts in "GPU offload N/N". */
-  blockCount?: number
-}
+/** What the flags depend on: the architecture (for expert overrides) and `<arch>.block_count`, the repeating layers LM Studio counts in "GPU offload N/N". */
+export type ModelFacts = Pick<GgufFacts, 'architecture' | 'blockCount'>
 
 export class SettingError extends Error {}
 
