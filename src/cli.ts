@@ -24,12 +24,20 @@ Options (the action's inputs, same names):
   --results-file FILE            default modelgate-results.json
   --server-timeout SECONDS       default 300
   --request-timeout SECONDS      default 600
+  --baseline-file FILE           a results JSON to compare with (e.g. from a run on main)
+  --fail-on any|new-failures     with a baseline, fail only on checks it passed (default any)
+  --max-speed-regression PERCENT a confirmed drop beyond this fails (default 5)
+  --max-repeat N                 most samples while a speed comparison is undecided (default 15)
+  --fail-on-inconclusive         an undecided speed comparison fails too
 ${backendLines.join('\n')}
   --json                         print the results JSON instead of Markdown
   -h, --help`
 }
 
-const COMMON_FLAGS = [Input.Suite, Input.Server, Input.ApiKey, Input.Model, Input.MinTokensPerSecond, Input.ResultsFile, Input.ServerTimeout, Input.RequestTimeout]
+const COMMON_FLAGS = [
+  Input.Suite, Input.Server, Input.ApiKey, Input.Model, Input.MinTokensPerSecond, Input.ResultsFile, Input.ServerTimeout, Input.RequestTimeout,
+  Input.BaselineFile, Input.FailOn, Input.MaxSpeedRegression, Input.MaxRepeat
+]
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const host = createCliHost()
@@ -40,6 +48,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       args: argv,
       options: {
         ...Object.fromEntries(stringFlags.map((name) => [name, { type: 'string' as const }])),
+        [Input.FailOnInconclusive]: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
       }
@@ -52,7 +61,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     process.stdout.write(`${usage()}\n`)
     return 0
   }
-  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : '')
+  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : values[name] === true ? 'true' : '')
   let options: RunOptions
   try {
     if (!text(Input.Suite)) throw new Error('--suite is required')

@@ -14,7 +14,13 @@ export const Input = {
   CommentTag: 'comment-tag',
   ResultsFile: 'results-file',
   ServerTimeout: 'server-timeout',
-  RequestTimeout: 'request-timeout'
+  RequestTimeout: 'request-timeout',
+  Baseline: 'baseline',
+  BaselineFile: 'baseline-file',
+  FailOn: 'fail-on',
+  MaxSpeedRegression: 'max-speed-regression',
+  MaxRepeat: 'max-repeat',
+  FailOnInconclusive: 'fail-on-inconclusive'
 } as const
 
 export const Output = {
@@ -23,7 +29,9 @@ export const Output = {
   CasesFailed: 'cases-failed',
   TokensPerSecond: 'tokens-per-second',
   ResultsFile: 'results-file',
-  CommentUrl: 'comment-url'
+  CommentUrl: 'comment-url',
+  Regressions: 'regressions',
+  Baseline: 'baseline'
 } as const
 
 /** State the main step leaves for the post step; each backend keeps its own names beside it. */
@@ -44,6 +52,41 @@ export interface RunOptions {
   resultsFile: string
   /** Each backend's own options (base-url, llama-server-path, extra-args, …). */
   backends: BackendOptions
+  /** `auto`: compare with the baseline, and save one on the default branch; `save`: always save; `off`. */
+  baseline: BaselineMode
+  /** A results JSON to compare with instead of the stored baselines. */
+  baselineFile?: string
+  /** `any`: every failing check fails the gate; `new-failures`: only those the baseline passed. */
+  failOn: FailOn
+  /** A confirmed drop beyond this many percent is a speed regression. */
+  maxSpeedRegressionPercent: number
+  /** Most samples a speed case takes while its comparison is inconclusive. */
+  maxRepeat: number
+  failOnInconclusive: boolean
+}
+
+export const BASELINE_MODES = ['auto', 'save', 'off'] as const
+export type BaselineMode = (typeof BASELINE_MODES)[number]
+export const FAIL_ON = ['any', 'new-failures'] as const
+export type FailOn = (typeof FAIL_ON)[number]
+
+function parseChoice<T extends string>(value: string, allowed: readonly T[], fallback: T, source: string): T {
+  if (value === '') return fallback
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  throw new Error(`Invalid ${source} '${value}': expected one of ${allowed.join(', ')}.`)
+}
+
+function parseBoolean(value: string, source: string): boolean {
+  if (value === '' || value === 'false') return false
+  if (value === 'true') return true
+  throw new Error(`Invalid ${source} '${value}': expected true or false.`)
+}
+
+function parseWholeNumber(value: string, source: string, fallback: number): number {
+  if (value.trim() === '') return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`Invalid ${source} '${value}': expected a whole number above 0.`)
+  return n
 }
 
 export function parseBackend(value: string, source: string): Backend | undefined {
@@ -74,6 +117,12 @@ export function parseRunOptions(read: (name: string) => string, label: (name: st
     serverTimeoutMs: seconds(Input.ServerTimeout, 300),
     requestTimeoutMs: seconds(Input.RequestTimeout, 600),
     resultsFile: read(Input.ResultsFile) || 'modelgate-results.json',
-    backends: readBackendOptions(read, label)
+    backends: readBackendOptions(read, label),
+    baseline: parseChoice(read(Input.Baseline), BASELINE_MODES, 'auto', label(Input.Baseline)),
+    baselineFile: read(Input.BaselineFile) || undefined,
+    failOn: parseChoice(read(Input.FailOn), FAIL_ON, 'any', label(Input.FailOn)),
+    maxSpeedRegressionPercent: parsePositiveNumber(read(Input.MaxSpeedRegression), label(Input.MaxSpeedRegression)) ?? 5,
+    maxRepeat: parseWholeNumber(read(Input.MaxRepeat), label(Input.MaxRepeat), 15),
+    failOnInconclusive: parseBoolean(read(Input.FailOnInconclusive), label(Input.FailOnInconclusive))
   }
 }

@@ -1,11 +1,19 @@
 // One run, from suite file to results, shared by the action and the CLI: suite → server session
-// → replay → checks → results. It never throws: a failure at any stage becomes an error in the
-// results, and whatever was measured before it stays there.
+// → replay → checks → comparison with the baseline → gate. It never throws: a failure at any
+// stage becomes an error in the results, and whatever was measured before it stays there.
 import path from 'node:path'
+import { findBaseline, saveBaseline, suiteKeyOf, type BaselineKeys, type FoundBaseline } from './baseline/index.js'
+import { readBaselineFile } from './baseline/file.js'
 import { judgeCase, type Assertion } from './checks/index.js'
+import { compareCase, compareRuns, withoutBaseline } from './compare/index.js'
+import { needsMoreSamples } from './compare/speed.js'
+import type { Comparison } from './compare/types.js'
+import { fingerprintOf, machineDifferences, type Fingerprint } from './environment/fingerprint.js'
+import { readMachineFacts } from './environment/machine.js'
+import { verdictOf } from './gate.js'
 import type { RunHost } from './host/types.js'
 import { Input, State, type RunOptions } from './options.js'
-import { replayCases } from './replay.js'
+import { replayCases, replayMore, type ReplayTarget } from './replay.js'
 import type { CaseResult, FigureSource, RunResults, SampleResult, ServerReport } from './results.js'
 import { driverOf } from './server/registry.js'
 import { ServerStartError, type ServerSession } from './server/types.js'
@@ -14,9 +22,16 @@ import { displayPathOf, loadSuite, type Suite, type SuiteCase } from './suite/in
 import { MODELGATE_VERSION } from './version.js'
 
 /** The line each measured sample gets in the log, in the action and the CLI alike. */
-export function sampleProgressLine(suiteCase: SuiteCase, sample: SampleResult): string {
-  return `${suiteCase.id} sample ${sample.index + 1}/${suiteCase.repeat}: ${formatFigure(sample.tokensPerSecond)} tokens/s${sample.error ? `, failed: ${sample.error}` : ''}`
+export function sampleProgressLine(suiteCase: SuiteCase, sample: SampleResult, total = suiteCase.repeat): string {
+  return `${suiteCase.id} sample ${sample.index + 1}/${total}: ${formatFigure(sample.tokensPerSecond)} tokens/s${sample.error ? `, failed: ${sample.error}` : ''}`
 }
+
+/** Samples a speed case takes when the suite does not say: as llama-bench does. */
+export const SPEED_CASE_REPEAT = 5
+// More samples for an inconclusive speed comparison come in steps of this many.
+const MORE_SAMPLES_STEP = 5
+
+const isSpeedCase = (assertions: readonly Assertion[]) => assertions.some((a) => a.type === 'tokens-per-second' || a.type === 'ttft')
 
 /** The speed floor a case is held to: its own check, else the input's, else the suite's. */
 export function assertionsWithFloor(suiteCase: SuiteCase, floor: number | undefined): Assertion[] {
@@ -28,19 +43,6 @@ function speedSourceOf(samples: SampleResult[]): RunResults['speedSource'] {
   const sources = new Set(samples.map((s) => s.tokensPerSecondSource).filter((s): s is FigureSource => s !== null))
   if (sources.size === 0) return null
   return sources.size === 1 ? [...sources][0]! : 'mixed'
-}
-
-export function reasonOf(cases: CaseResult[], errors: string[]): string {
-  const failed = cases.filter((c) => !c.passed)
-  const failures = failed.map((c) => {
-    const checks = [...new Set(c.checks.filter((k) => !k.passed).map((k) => k.type))]
-    return `${c.id} (${checks.join(', ')})`
-  })
-  if (errors.length > 0) {
-    return `Stopped early: ${errors[0]}${failures.length ? `. Failed: ${failures.join('; ')}` : ''}`
-  }
-  if (failed.length > 0) return `Failed: ${failures.join('; ')}`
-  return `All ${cases.length} case${cases.length === 1 ? '' : 's'} passed.`
 }
 
 function environmentOf(): RunResults['environment'] {
@@ -68,9 +70,21 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
   let session: ServerSession | undefined
   const cases: CaseResult[] = []
   let failedStart: ServerReport | undefined
+  let baseline: FoundBaseline | undefined
+  let fingerprint: Fingerprint | undefined
+  let keys: BaselineKeys | undefined
+  const machine = readMachineFacts().catch(() => undefined)
 
   try {
     suite = await loadSuite(absoluteSuite, displayPathOf(absoluteSuite, workspace), { optionLabel: host.optionLabel(Input.Suite) })
+    const facts = await machine
+    fingerprint = facts ? fingerprintOf(facts) : undefined
+    keys = { suite: suiteKeyOf(suite.path), machine: fingerprint?.machineHash ?? 'unknown' }
+    // Looked up while the server loads its model; a bad baseline file is said once the samples are in.
+    const lookup = lookForBaseline(options, host, keys).then(
+      (found) => ({ found, error: undefined }),
+      (error: unknown) => ({ found: undefined, error: (error as Error).message })
+    )
     const backend = options.backend ?? suite.server.backend ?? 'connect'
     host.info(`Starting ${backend} session`)
     host.saveState(State.Backend, backend)
@@ -85,20 +99,30 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
       suitePath: suite.path
     })
     host.info(`Replaying ${suite.cases.length} cases against ${session.model} at ${session.baseUrl}`)
-    const replay = await replayCases(
-      { baseUrl: session.baseUrl, apiKey: session.apiKey, model: session.model, engine: session.engine, requestTimeoutMs: options.requestTimeoutMs },
-      suite.cases,
-      { onSample: (suiteCase, sample) => host.info(sampleProgressLine(suiteCase, sample)) }
-    )
-    if (replay.abortedBy) errors.push(replay.abortedBy)
+    const target: ReplayTarget = { baseUrl: session.baseUrl, apiKey: session.apiKey, model: session.model, engine: session.engine, requestTimeoutMs: options.requestTimeoutMs }
     const floor = options.minTokensPerSecond ?? suite.minTokensPerSecond
+    const assertionsOf = (suiteCase: SuiteCase) => assertionsWithFloor(suiteCase, floor)
+    const repeatOf = (suiteCase: SuiteCase) => (!suiteCase.repeatGiven && isSpeedCase(assertionsOf(suiteCase)) ? SPEED_CASE_REPEAT : suiteCase.repeat)
+    const replay = await replayCases(target, suite.cases, { onSample: (suiteCase, sample) => host.info(sampleProgressLine(suiteCase, sample, repeatOf(suiteCase))) }, repeatOf)
+    if (replay.abortedBy) errors.push(replay.abortedBy)
+    const judge = async (suiteCase: SuiteCase, samples: SampleResult[]): Promise<CaseResult> => {
+      const judged = await judgeCase(suiteCase.id, assertionsOf(suiteCase), samples)
+      const measured = samples.filter((s) => !s.error)
+      return { ...judged, tokensPerSecond: median(measured.map((s) => s.tokensPerSecond)), ttftMs: median(measured.map((s) => s.ttftMs)) }
+    }
     for (const suiteCase of suite.cases) {
       const samples = replay.samples.get(suiteCase.id) ?? []
       // A case the run never reached has nothing to judge; the error already says why.
       if (samples.length === 0 && replay.abortedBy) continue
-      const judged = await judgeCase(suiteCase.id, assertionsWithFloor(suiteCase, floor), samples)
-      const measured = samples.filter((s) => !s.error)
-      cases.push({ ...judged, tokensPerSecond: median(measured.map((s) => s.tokensPerSecond)), ttftMs: median(measured.map((s) => s.ttftMs)) })
+      cases.push(await judge(suiteCase, samples))
+    }
+    const looked = await lookup
+    if (looked.error) errors.push(looked.error)
+    baseline = looked.found
+    const comparable = baseline && fingerprint && baseline.results.fingerprint ? machineDifferences(baseline.results.fingerprint.machine, fingerprint.machine).length === 0 : Boolean(baseline)
+    if (baseline && comparable && !replay.abortedBy) {
+      const error = await sampleUntilDecided(suite, cases, baseline, options, host, target, judge)
+      if (error) errors.push(error)
     }
   } catch (error) {
     errors.push((error as Error).message)
@@ -108,10 +132,10 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
   }
 
   const samples = cases.flatMap((c) => c.samples.filter((s) => !s.error))
-  return {
+  const results: RunResults = {
     schemaVersion: 1,
-    passed: errors.length === 0 && cases.length > 0 && cases.every((c) => c.passed),
-    reason: reasonOf(cases, errors),
+    passed: false,
+    reason: '',
     suite: { path: suite?.path ?? options.suitePath, ...(suite?.name ? { name: suite.name } : {}) },
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -120,6 +144,76 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
     tokensPerSecond: median(samples.map((s) => s.tokensPerSecond)),
     speedSource: speedSourceOf(samples),
     errors,
+    ...(fingerprint ? { fingerprint } : {}),
     environment: environmentOf()
   }
+  const comparison = compareWithBaseline(results, baseline, options, Boolean(host.baselines?.stores.length))
+  if (comparison) results.comparison = comparison
+  const verdict = verdictOf(cases, errors, comparison, options)
+  results.passed = verdict.passed
+  results.reason = verdict.reason
+  if (keys && shouldSave(options, host, errors)) {
+    const saved = await saveBaseline(host.baselines?.stores ?? [], results, keys, host)
+    if (saved.length > 0) host.info(`Saved this run as the baseline (${saved.join(', ')})`)
+    else if (!host.baselines?.stores.length) host.warn(`${host.optionLabel(Input.Baseline)} 'save': there is nowhere to keep a baseline here (no Actions cache, no runner)`)
+  }
+  return results
+}
+
+function shouldSave(options: RunOptions, host: RunHost, errors: readonly string[]): boolean {
+  // A run that stopped early measured too little to be what later runs are held to.
+  if (errors.length > 0 || options.baselineFile) return false
+  return options.baseline === 'save' || (options.baseline === 'auto' && host.baselines?.onDefaultBranch === true)
+}
+
+async function lookForBaseline(options: RunOptions, host: RunHost, keys: BaselineKeys): Promise<FoundBaseline | undefined> {
+  if (options.baselineFile) return readBaselineFile(options.baselineFile, host.workspace, host.optionLabel(Input.BaselineFile))
+  if (options.baseline !== 'auto' || host.baselines?.onDefaultBranch) return undefined
+  return findBaseline(host.baselines?.stores ?? [], keys, host)
+}
+
+function compareWithBaseline(results: RunResults, baseline: FoundBaseline | undefined, options: RunOptions, hasStores: boolean): Comparison | undefined {
+  if (options.baseline === 'off' && !options.baselineFile) return undefined
+  if (!baseline) {
+    // Saving on the default branch compares with nothing: it is what the others compare with.
+    // Where no baseline can be kept (a local run without --baseline-file) there is nothing to miss.
+    if (options.baseline === 'save' || results.errors.length > 0 || (!hasStores && !options.baselineFile)) return undefined
+    return withoutBaseline('missing', 'no baseline for this suite and environment yet')
+  }
+  return compareRuns(results, baseline.results, baseline.info, { maxSpeedRegressionPercent: options.maxSpeedRegressionPercent })
+}
+
+/**
+ * Takes more samples of the speed cases whose comparison with the baseline is still
+ * inconclusive, up to `max-repeat`, and judges them again. Gives the error that stopped it, if any.
+ */
+async function sampleUntilDecided(
+  suite: Suite,
+  cases: CaseResult[],
+  baseline: FoundBaseline,
+  options: RunOptions,
+  host: RunHost,
+  target: ReplayTarget,
+  judge: (suiteCase: SuiteCase, samples: SampleResult[]) => Promise<CaseResult>
+): Promise<string | undefined> {
+  const before = new Map(baseline.results.cases.map((c) => [c.id, c]))
+  for (const [index, current] of cases.entries()) {
+    const suiteCase = suite.cases.find((c) => c.id === current.id)
+    const then = before.get(current.id)
+    if (!suiteCase || !then) continue
+    let result = current
+    for (;;) {
+      const compared = compareCase(then, result, { maxSpeedRegressionPercent: options.maxSpeedRegressionPercent })
+      const undecided = [compared.tokensPerSecond, compared.ttft].some((delta) => delta && needsMoreSamples(delta, result.samples.length, options.maxRepeat))
+      if (!undecided) break
+      const count = Math.min(MORE_SAMPLES_STEP, options.maxRepeat - result.samples.length)
+      const total = result.samples.length + count
+      host.info(`${current.id}: speed against the baseline is not decided yet; taking ${count} more samples`)
+      const more = await replayMore(target, suiteCase, result.samples.length, count, { onSample: (c, sample) => host.info(sampleProgressLine(c, sample, total)) })
+      result = await judge(suiteCase, [...result.samples, ...more.samples])
+      cases[index] = result
+      if (more.abortedBy) return more.abortedBy
+    }
+  }
+  return undefined
 }

@@ -88,6 +88,9 @@ export async function publishResults(results: RunResults, options: PublishOption
   core.setOutput(Output.CasesPassed, String(results.cases.filter((c) => c.passed).length))
   core.setOutput(Output.CasesFailed, String(results.cases.filter((c) => !c.passed).length))
   core.setOutput(Output.TokensPerSecond, results.tokensPerSecond === null ? '' : formatFigure(results.tokensPerSecond))
+  core.setOutput(Output.Regressions, String(results.comparison?.regressions ?? 0))
+  // No comparison was asked for (baseline: off) or possible: as good as no baseline.
+  core.setOutput(Output.Baseline, results.comparison?.baseline ?? 'missing')
 
   try {
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderReport(results, { maxLength: 1024 * 1024 - 1024 })).write()

@@ -216,14 +216,42 @@ export interface ReplayProgress {
   onSample?(suiteCase: SuiteCase, sample: SampleResult): void
 }
 
+export interface ReplayOutcome {
+  samples: Map<string, SampleResult[]>
+  abortedBy?: string
+}
+
+/** Takes `count` more samples of one case, numbered from `fromIndex`; stops when the server is gone. */
+export async function replayMore(
+  target: ReplayTarget,
+  suiteCase: SuiteCase,
+  fromIndex: number,
+  count: number,
+  progress: ReplayProgress = {}
+): Promise<{ samples: SampleResult[]; abortedBy?: string }> {
+  const client = createClient(target, 0)
+  const samples: SampleResult[] = []
+  for (let index = fromIndex; index < fromIndex + count; index++) {
+    const { sample, failure } = await measureSample(client, target, suiteCase, index)
+    samples.push(sample)
+    progress.onSample?.(suiteCase, sample)
+    if (failure?.kind === 'connection') return { samples, abortedBy: failure.message }
+  }
+  return { samples }
+}
+
 /**
  * Replays every case × repeat one at a time (speed is measured, so samples must not share the
  * server). Stops early when the server is gone: a connection failure makes every later sample
  * fail the same way, and the samples already taken are kept.
  */
-export async function replayCases(target: ReplayTarget, cases: readonly SuiteCase[], progress: ReplayProgress = {}): Promise<{ samples: Map<string, SampleResult[]>; abortedBy?: string }> {
+export async function replayCases(
+  target: ReplayTarget,
+  cases: readonly SuiteCase[],
+  progress: ReplayProgress = {},
+  repeatOf: (suiteCase: SuiteCase) => number = (suiteCase) => suiteCase.repeat
+): Promise<ReplayOutcome> {
   const samples = new Map<string, SampleResult[]>(cases.map((c) => [c.id, []]))
-  const measuring = createClient(target, 0)
   if (cases[0]) {
     try {
       await warmUp(createClient(target, 2), target, cases[0])
@@ -232,12 +260,9 @@ export async function replayCases(target: ReplayTarget, cases: readonly SuiteCas
     }
   }
   for (const suiteCase of cases) {
-    for (let index = 0; index < suiteCase.repeat; index++) {
-      const { sample, failure } = await measureSample(measuring, target, suiteCase, index)
-      samples.get(suiteCase.id)!.push(sample)
-      progress.onSample?.(suiteCase, sample)
-      if (failure?.kind === 'connection') return { samples, abortedBy: failure.message }
-    }
+    const taken = await replayMore(target, suiteCase, 0, repeatOf(suiteCase), progress)
+    samples.set(suiteCase.id, taken.samples)
+    if (taken.abortedBy) return { samples, abortedBy: taken.abortedBy }
   }
   return { samples }
 }

@@ -1,5 +1,7 @@
 // The one Markdown renderer: the PR comment, the job summary and the CLI all print this. Model
 // output and anything a server said is untrusted text: it is fenced or escaped, never markup.
+import type { CaseComparison, Comparison, SpeedDelta } from './compare/types.js'
+import { formatParameterCount } from './environment/model.js'
 import type { CaseResult, CheckResult, RunResults, SampleResult } from './results.js'
 import { formatFigure } from './stats.js'
 
@@ -49,20 +51,134 @@ function checkLine(check: CheckResult): string {
   return `${check.passed ? '✅' : '❌'} \`${check.type}\`: ${escapeMarkdown(check.message)}${check.message.includes(`line ${check.line}`) ? '' : where}`
 }
 
-function lineOfSample(c: CaseResult, check: CheckResult): string | undefined {
+/** The line a failed check points at, and the tag of the code block it sits in (for highlighting). */
+function lineOfSample(c: CaseResult, check: CheckResult): { text: string; language: string } | undefined {
   if (check.line === undefined) return undefined
-  const sample = c.samples[check.sample ?? 0]
-  return sample?.text.split('\n')[check.line - 1]
+  const lines = c.samples[check.sample ?? 0]?.text.split('\n')
+  const text = lines?.[check.line - 1]
+  if (text === undefined) return undefined
+  let open: string | undefined
+  for (const line of lines!.slice(0, check.line - 1)) {
+    const fenceLine = /^\s*(`{3,}|~{3,})\s*([\w#+.-]*)/.exec(line)
+    if (fenceLine) open = open === undefined ? fenceLine[2] ?? '' : undefined
+  }
+  return { text, language: /^[\w#+.-]{1,20}$/.test(open ?? '') ? open! : '' }
+}
+
+/** `−9.8% vs baseline, p = 0.002`, marked when it is a regression. */
+function deltaText(delta: SpeedDelta | undefined): string {
+  if (!delta) return ''
+  const sign = delta.changePercent > 0 ? '+' : delta.changePercent < 0 ? '−' : '±'
+  const change = `${sign}${Math.abs(delta.changePercent).toFixed(1)}%`
+  const p = delta.p < 0.001 ? 'p < 0.001' : `p = ${delta.p.toFixed(3)}`
+  const mark = delta.verdict === 'slower' ? ' ❌' : delta.verdict === 'inconclusive' ? ' ❔' : ''
+  return ` (${change} vs baseline, ${p}${mark})`
+}
+
+/** The range of a case's decode rates beside its median, so a reader sees how noisy the figure is. */
+function spreadOf(c: CaseResult): string {
+  const rates = c.samples.filter((s) => !s.error && s.tokensPerSecond !== null).map((s) => s.tokensPerSecond!)
+  if (rates.length < 2) return ''
+  return ` (${formatFigure(Math.min(...rates))}–${formatFigure(Math.max(...rates))})`
+}
+
+function qualityDelta(compared: CaseComparison | undefined): string {
+  if (!compared) return '–'
+  if (compared.isNew) return 'new case'
+  const count = (delta: string) => compared.checks.filter((check) => check.delta === delta).length
+  const parts = [
+    count('new-failure') && `❌ ${count('new-failure')} newly failing`,
+    count('fixed') && `✅ ${count('fixed')} fixed`,
+    count('known-failure') && `${count('known-failure')} still failing`
+  ].filter(Boolean)
+  const drift = compared.answer?.changed ? 'answer changed' : ''
+  return [...parts, drift].filter(Boolean).join(', ') || 'same'
 }
 
 function renderCaseTable(results: RunResults): string {
+  const comparison = results.comparison?.baseline === 'found' ? results.comparison : undefined
+  const byId = new Map(comparison?.cases.map((c) => [c.id, c]))
   const rows = results.cases.map((c) => {
     const failed = failedChecks(c)
       .map((check) => `\`${check.type}\`: ${escapeMarkdown(check.message)}`)
       .join('<br>')
-    return `| ${escapeMarkdown(c.id)} | ${caseVerdict(c)} | ${formatFigure(c.tokensPerSecond)} | ${formatFigure(c.ttftMs)} | ${c.samples.length} | ${failed || '–'} |`
+    const compared = byId.get(c.id)
+    const speed = `${formatFigure(c.tokensPerSecond)}${spreadOf(c)}${deltaText(compared?.tokensPerSecond)}`
+    const ttft = `${formatFigure(c.ttftMs)}${deltaText(compared?.ttft)}`
+    const cells = [escapeMarkdown(c.id), caseVerdict(c), speed, ttft, String(c.samples.length), ...(comparison ? [qualityDelta(compared)] : []), failed || '–']
+    return `| ${cells.join(' | ')} |`
   })
-  return ['| Case | Result | Decode tokens/s | Time to first token (ms) | Samples | Failed checks |', '|---|---|---:|---:|---:|---|', ...rows].join('\n')
+  const head = comparison
+    ? ['| Case | Result | Decode tokens/s | Time to first token (ms) | Samples | Against the baseline | Failed checks |', '|---|---|---:|---:|---:|---|---|']
+    : ['| Case | Result | Decode tokens/s | Time to first token (ms) | Samples | Failed checks |', '|---|---|---:|---:|---:|---|']
+  return [...head, ...rows].join('\n')
+}
+
+/** What got worse, before anything else: newly failing checks and confirmed slowdowns. */
+function renderRegressions(comparison: Comparison): string {
+  const lines: string[] = []
+  for (const c of comparison.cases) {
+    for (const check of c.checks.filter((k) => k.delta === 'new-failure')) lines.push(`- ❌ ${escapeMarkdown(c.id)} · \`${check.type}\` newly failing: ${escapeMarkdown(check.message)}`)
+    if (c.tokensPerSecond?.verdict === 'slower') lines.push(`- ❌ ${escapeMarkdown(c.id)} · decode tokens/s ${escapeMarkdown(c.tokensPerSecond.reason)}`)
+    if (c.ttft?.verdict === 'slower') lines.push(`- ❌ ${escapeMarkdown(c.id)} · time to first token ${escapeMarkdown(c.ttft.reason)}`)
+  }
+  return lines.length ? [`**${lines.length === 1 ? 'Regression' : `${lines.length} regressions`} against the baseline:**`, '', ...lines].join('\n') : ''
+}
+
+function shortSha(sha: string | undefined): string {
+  return sha ? sha.slice(0, 7) : 'unknown commit'
+}
+
+function renderBaseline(results: RunResults): string {
+  const comparison = results.comparison
+  if (!comparison) return ''
+  if (comparison.baseline !== 'found') return `_${escapeMarkdown(capitalised(comparison.note ?? 'no baseline'))}; the absolute checks decide._`
+  const info = comparison.info!
+  const ref = info.ref?.replace(/^refs\/heads\//, '')
+  const commit = `\`${shortSha(info.sha)}\``
+  const run = info.runUrl && /^https:\/\/[^\s()]+$/.test(info.runUrl) ? ` ([run](${info.runUrl}))` : ''
+  const from = { cache: 'the Actions cache', runner: "the runner's copy", file: 'the baseline file' }[info.source]
+  const parts = [`Compared with ${ref ? `${escapeMarkdown(ref)} at ` : ''}${commit}, ${escapeMarkdown(info.finishedAt.slice(0, 16).replace('T', ' '))} UTC${run}, from ${from}.`]
+  if (comparison.changes.length) parts.push(`Changed since then: ${comparison.changes.map(escapeMarkdown).join('; ')}.`)
+  if (comparison.removedCases.length) parts.push(`No longer in the suite: ${comparison.removedCases.map(escapeMarkdown).join(', ')}.`)
+  return parts.join(' ')
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+/** A chart GitHub draws from the comment itself: baseline tokens/s as bars, this run's as a line. */
+function renderChart(results: RunResults): string {
+  const comparison = results.comparison
+  if (comparison?.baseline !== 'found') return ''
+  const rows = comparison.cases.filter((c) => c.tokensPerSecond?.baseline != null)
+  const now = new Map(results.cases.map((c) => [c.id, c.tokensPerSecond]))
+  if (rows.length === 0) return ''
+  const value = (n: number | null | undefined) => (n === null || n === undefined ? 0 : Number(n.toFixed(1)))
+  // Case ids are letters, digits, dots, dashes and underscores (the suite schema): safe in quotes.
+  const labels = rows.map((c) => JSON.stringify(c.id)).join(', ')
+  return [
+    '<details>',
+    '<summary>Decode tokens/s per case: baseline (bars) and this run (line)</summary>',
+    '',
+    '```mermaid',
+    'xychart-beta',
+    '    title "Decode tokens/s: baseline (bars), this run (line)"',
+    `    x-axis [${labels}]`,
+    '    y-axis "tokens/s"',
+    `    bar [${rows.map((c) => value(c.tokensPerSecond!.baseline)).join(', ')}]`,
+    `    line [${rows.map((c) => value(now.get(c.id))).join(', ')}]`,
+    '```',
+    '',
+    '</details>'
+  ].join('\n')
+}
+
+function renderDrift(compared: CaseComparison | undefined, budget: OutputBudget): string[] {
+  if (!compared?.answer?.changed || !compared.answer.diff || budget === 0) return []
+  const diff = budget !== null && compared.answer.diff.length > budget ? `${compared.answer.diff.slice(0, budget)}\n…` : compared.answer.diff
+  return ['', '<details>', '<summary>The answer changed from the baseline\'s</summary>', '', fence(neutraliseMentions(diff), 'diff'), '', '</details>']
 }
 
 function sampleSummary(c: CaseResult, s: SampleResult): string {
@@ -85,13 +201,17 @@ function renderOutput(text: string, budget: OutputBudget): string {
   return `${fence(neutraliseMentions(kept))}\n\n_Output trimmed to ${budget} of ${text.length} characters to fit the comment; the results file has all of it._`
 }
 
-function renderCaseDetails(c: CaseResult, budget: OutputBudget): string {
+function renderCaseDetails(c: CaseResult, budget: OutputBudget, compared?: CaseComparison): string {
   const lines: string[] = [`#### ${c.passed ? '✅' : '❌'} ${escapeMarkdown(c.id)}`, '']
   for (const check of c.checks) {
     lines.push(`- ${checkLine(check)}`)
     const quoted = check.passed ? undefined : lineOfSample(c, check)
-    if (quoted !== undefined && budget !== 0) lines.push('', indent(fence(neutraliseMentions(quoted.slice(0, 300))), '  '), '')
+    if (quoted !== undefined && budget !== 0) {
+      const where = `  Line ${check.line}${c.samples.length > 1 ? ` of sample ${(check.sample ?? 0) + 1}` : ''}:`
+      lines.push('', where, '', indent(fence(neutraliseMentions(quoted.text.slice(0, 300)), quoted.language), '  '), '')
+    }
   }
+  lines.push(...renderDrift(compared, budget))
   if (budget !== 0) {
     for (const sample of c.samples) {
       lines.push('', '<details>', `<summary>${sampleSummary(c, sample)}</summary>`, '')
@@ -122,9 +242,27 @@ function renderServer(results: RunResults): string {
   ]
   if (server.build) rows.push(['Build', server.build])
   if (server.modelFile) rows.push(['Model file', `${server.modelFile.path} (${server.modelFile.sizeBytes} bytes, sha256 ${server.modelFile.sha256})`])
+  const facts = server.modelFile?.facts
+  if (facts) {
+    const described = [
+      facts.architecture,
+      facts.parameterCount !== undefined ? `${formatParameterCount(facts.parameterCount)} parameters` : undefined,
+      facts.quantisation,
+      facts.trainedContext !== undefined ? `trained context ${facts.trainedContext}` : undefined,
+      facts.experts ? `${facts.experts.count} experts${facts.experts.used !== undefined ? `, ${facts.experts.used} used` : ''}` : undefined
+    ].filter(Boolean)
+    if (described.length) rows.push(['Model', described.join(', ')])
+  }
+  const machine = results.fingerprint?.machine
+  if (machine) {
+    const gpus = machine.gpus.map((gpu) => `${gpu.name}${gpu.memoryMiB ? ` (${gpu.memoryMiB} MiB)` : ''}${gpu.driver ? `, driver ${gpu.driver}` : ''}`)
+    rows.push(['GPU', gpus.length ? `${gpus.join('; ')}${machine.cuda ? `, CUDA ${machine.cuda}` : ''}` : 'none'])
+    rows.push(['CPU', `${machine.cpu}, ${machine.cores} cores, ${(machine.memoryBytes / 1024 ** 3).toFixed(1)} GiB RAM`])
+    rows.push(['OS', `${machine.os} (${machine.platform}-${machine.arch})`])
+  }
   for (const [name, value] of Object.entries(server.settings)) rows.push([`\`${name}\``, String(value)])
   const table = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k.startsWith('`') ? k : escapeMarkdown(k)} | ${escapeMarkdown(v)} |`)]
-  const parts = ['<details>', '<summary>Server, model and settings</summary>', '', ...table]
+  const parts = ['<details>', '<summary>Server, model, machine and settings</summary>', '', ...table]
   if (server.flags?.length) parts.push('', 'Flags:', '', fence(server.flags.join(' ')))
   if (server.notApplied?.length) {
     parts.push('', 'Not applied:', '', ...server.notApplied.map((n) => `- \`${n.setting}\`: ${escapeMarkdown(n.reason)}`))
@@ -155,7 +293,9 @@ export function renderVerdict(results: RunResults): string {
   const icon = results.passed ? '✅' : '❌'
   const title = `### ${icon} modelgate ${results.passed ? 'passed' : 'failed'}${results.suite.name ? `: ${escapeMarkdown(results.suite.name)}` : ''}`
   const count = results.cases.length === 0 ? 'No case was run' : `${passed} of ${results.cases.length} case${results.cases.length === 1 ? '' : 's'} passed`
-  return `${title}\n\n**${count}.** ${escapeMarkdown(results.reason)}`
+  const env = results.environment
+  const judged = env?.sha ? `Judged \`${shortSha(env.sha)}\`${env.runUrl && /^https:\/\/[^\s()]+$/.test(env.runUrl) ? ` in [this workflow run](${env.runUrl})` : ''}.` : ''
+  return `${title}\n\n**${count}.** ${escapeMarkdown(results.reason)}${judged ? `\n\n${judged}` : ''}`
 }
 
 function compose(results: RunResults, options: RenderOptions, budget: OutputBudget, caseRows: number): string {
@@ -165,11 +305,15 @@ function compose(results: RunResults, options: RenderOptions, budget: OutputBudg
   // The reason under the verdict already names the first error.
   const moreErrors = results.errors.slice(1)
   if (moreErrors.length) parts.push(moreErrors.map((e) => `> ⚠️ ${escapeMarkdown(e)}`).join('\n>\n'))
+  const comparison = results.comparison
+  parts.push(renderBaseline(results))
+  if (comparison?.baseline === 'found') parts.push(renderRegressions(comparison))
   const shown = { ...results, cases: results.cases.slice(0, caseRows) }
   if (results.cases.length) parts.push(renderCaseTable(shown))
   if (caseRows < results.cases.length) parts.push(`_${results.cases.length - caseRows} more cases are left out to fit the comment; the results file has them all._`)
-  parts.push(speedNote(results))
-  if (budget !== 0) parts.push(...shown.cases.map((c) => renderCaseDetails(c, budget)))
+  parts.push(speedNote(results), renderChart(shown))
+  const compared = new Map(comparison?.cases.map((c) => [c.id, c]))
+  if (budget !== 0) parts.push(...shown.cases.map((c) => renderCaseDetails(c, budget, compared.get(c.id))))
   else if (results.cases.length) parts.push('_Outputs are left out to fit the comment; the results file has them all._')
   parts.push(renderServer(results), renderLogTail(results))
   return parts.filter(Boolean).join('\n\n') + '\n'

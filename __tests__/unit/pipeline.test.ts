@@ -6,7 +6,8 @@ import { chmod, mkdtemp, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parseRunOptions, type RunOptions } from '../../src/options.js'
-import { reasonOf, runPipeline, sampleProgressLine } from '../../src/pipeline.js'
+import { verdictOf } from '../../src/gate.js'
+import { runPipeline, sampleProgressLine } from '../../src/pipeline.js'
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server.js'
 import { recordingHost, type RecordingHost } from '../support/host.js'
 import { closedPort } from '../support/ports.js'
@@ -216,14 +217,21 @@ describe('the run options', () => {
       serverTimeoutMs: 300_000,
       requestTimeoutMs: 600_000,
       resultsFile: 'modelgate-results.json',
-      backends: { connect: { baseUrl: 'http://x' }, 'llama.cpp': { llamaServerPath: undefined, extraArgs: ['-t', '2', '--log-disable', 'a b'] }, lmstudio: {} }
+      backends: { connect: { baseUrl: 'http://x' }, 'llama.cpp': { llamaServerPath: undefined, extraArgs: ['-t', '2', '--log-disable', 'a b'] }, lmstudio: {} },
+      baseline: 'auto',
+      baselineFile: undefined,
+      failOn: 'any',
+      maxSpeedRegressionPercent: 5,
+      maxRepeat: 15,
+      failOnInconclusive: false
     })
   })
 })
 
-describe('reasonOf and the progress line', () => {
+describe('the verdict and the progress line', () => {
   it('says what failed, and what stopped the run first', () => {
     const failed = { id: 'a', passed: false, checks: [{ type: 'regex', passed: false, message: '' }, { type: 'regex', passed: false, message: '' }], samples: [], tokensPerSecond: null, ttftMs: null }
+    const reasonOf = (cases: (typeof failed)[], errors: string[]) => verdictOf(cases, errors, undefined, { failOn: 'any', failOnInconclusive: false }).reason
     expect(reasonOf([failed], [])).toBe('Failed: a (regex)')
     expect(reasonOf([], ['boom', 'later'])).toBe('Stopped early: boom')
     expect(reasonOf([{ ...failed, passed: true, checks: [] }], [])).toBe('All 1 case passed.')

@@ -2,6 +2,8 @@
 // Only the entry points know where they run; the stages below them talk to a RunHost, so a
 // message, a secret or a cancelled run is handled once, the way its user expects.
 
+import type { BaselineHost } from '../baseline/types.js'
+
 export interface RunHost {
   /** Where relative paths the user gave (suite, model, results file) are read from. */
   readonly workspace: string
@@ -22,4 +24,6 @@ export interface RunHost {
    * the signal meant. Returns the function that withdraws it.
    */
   onCancel(stop: () => void): () => void
+  /** Where baselines are kept and whether this run makes one; absent where there are none (the CLI). */
+  readonly baselines?: BaselineHost
 }

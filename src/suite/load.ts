@@ -14,6 +14,8 @@ export interface SuiteCase {
   id: string
   messages: ChatMessage[]
   repeat: number
+  /** Whether the suite set `repeat` (the case or its defaults); a speed case that did not gets more samples. */
+  repeatGiven?: boolean
   temperature: number
   seed?: number
   maxTokens: number
@@ -96,6 +98,7 @@ function buildSuite(raw: RawSuite, file: string, locator: Locator): Suite {
       id: c.id,
       messages,
       repeat: c.repeat ?? defaults.repeat ?? 1,
+      repeatGiven: c.repeat !== undefined || defaults.repeat !== undefined,
       temperature: c.temperature ?? defaults.temperature ?? 0,
       seed: c.seed ?? defaults.seed,
       maxTokens: c['max-tokens'] ?? defaults['max-tokens'] ?? 1024,
