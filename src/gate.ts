@@ -15,8 +15,9 @@ export interface Verdict {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
+// The reason of a slower verdict already ends in "slower, …"; an undecided one says why it is open.
 function speedNote(what: string, delta: SpeedDelta): string {
-  return `${what} ${delta.reason}`
+  return delta.verdict === 'inconclusive' ? `${what} inconclusive, ${delta.reason}` : `${what} ${delta.reason}`
 }
 
 /**

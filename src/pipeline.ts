@@ -147,12 +147,13 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
     ...(fingerprint ? { fingerprint } : {}),
     environment: environmentOf()
   }
-  const comparison = compareWithBaseline(results, baseline, options, Boolean(host.baselines?.stores.length))
+  const saving = shouldSave(options, host, errors)
+  const comparison = saving ? undefined : compareWithBaseline(results, baseline, options, Boolean(host.baselines?.stores.length))
   if (comparison) results.comparison = comparison
   const verdict = verdictOf(cases, errors, comparison, options)
   results.passed = verdict.passed
   results.reason = verdict.reason
-  if (keys && shouldSave(options, host, errors)) {
+  if (keys && saving) {
     const saved = await saveBaseline(host.baselines?.stores ?? [], results, keys, host)
     if (saved.length > 0) host.info(`Saved this run as the baseline (${saved.join(', ')})`)
     else if (!host.baselines?.stores.length) host.warn(`${host.optionLabel(Input.Baseline)} 'save': there is nowhere to keep a baseline here (no Actions cache, no runner)`)
@@ -160,6 +161,7 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
   return results
 }
 
+/** A run that saves the baseline (the default branch's) is what others compare with, not compared itself. */
 function shouldSave(options: RunOptions, host: RunHost, errors: readonly string[]): boolean {
   // A run that stopped early measured too little to be what later runs are held to.
   if (errors.length > 0 || options.baselineFile) return false
@@ -175,9 +177,8 @@ async function lookForBaseline(options: RunOptions, host: RunHost, keys: Baselin
 function compareWithBaseline(results: RunResults, baseline: FoundBaseline | undefined, options: RunOptions, hasStores: boolean): Comparison | undefined {
   if (options.baseline === 'off' && !options.baselineFile) return undefined
   if (!baseline) {
-    // Saving on the default branch compares with nothing: it is what the others compare with.
     // Where no baseline can be kept (a local run without --baseline-file) there is nothing to miss.
-    if (options.baseline === 'save' || results.errors.length > 0 || (!hasStores && !options.baselineFile)) return undefined
+    if (results.errors.length > 0 || (!hasStores && !options.baselineFile)) return undefined
     return withoutBaseline('missing', 'no baseline for this suite and environment yet')
   }
   return compareRuns(results, baseline.results, baseline.info, { maxSpeedRegressionPercent: options.maxSpeedRegressionPercent })

@@ -87,6 +87,21 @@ describe('modelgate CLI in-process', () => {
     expect(stderr + stdout).not.toContain(key)
   })
 
+  it('compares with a results file given as --baseline-file, and names a bad one', async () => {
+    expect(await connect('--results-file', 'base.json')).toBe(0)
+    stdout = ''
+    expect(await main(['--suite', 'fails.yml', '--base-url', server.url, '--baseline-file', 'base.json', '--results-file', 'now.json'], {})).toBe(1)
+    expect(stdout).toContain('**Regression against the baseline:**')
+    expect(stdout).toContain('- ❌ keeps-validation · `contains` newly failing: ')
+    expect(stdout).toContain('from the baseline file.')
+    const results = JSON.parse(await readFile(path.join(dir, 'now.json'), 'utf8')) as RunResults
+    expect(results.comparison).toMatchObject({ baseline: 'found', regressions: 1, info: { source: 'file', from: 'base.json' } })
+    expect(await main(['--suite', 'suite.yml', '--base-url', server.url, '--baseline-file', 'nope.json', '--results-file', 'x.json'], {})).toBe(1)
+    expect(stdout).toContain("Stopped early: --baseline-file 'nope.json' cannot be read: ENOENT")
+    // The samples were still taken and judged.
+    expect((JSON.parse(await readFile(path.join(dir, 'x.json'), 'utf8')) as RunResults).cases[0]!.samples).toHaveLength(2)
+  })
+
   it('exits 2 with the usage on a usage error, and shows every backend option in --help', async () => {
     expect(await main(['--suite', 'suite.yml', '--server', 'ollama'], {})).toBe(2)
     expect(stderr.startsWith("Invalid --server 'ollama': expected one of connect, llama.cpp, lmstudio.\n\nUsage: modelgate --suite FILE [options]")).toBe(true)

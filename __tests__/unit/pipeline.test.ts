@@ -138,6 +138,34 @@ describe('runPipeline in connect mode', () => {
   })
 })
 
+describe('runPipeline against a baseline file', () => {
+  it('takes more samples of a speed case while the comparison cannot decide, up to max-repeat', async () => {
+    const suite = await suiteFile('speed.yml', 'cases:\n  - id: fast\n    prompt: Go.\n    assert:\n      - type: tokens-per-second\n        min: 1\n')
+    const first = await run({ suite, 'base-url': server.url })
+    // Without `repeat`, a speed case takes five samples.
+    expect(first.results.cases[0]!.samples).toHaveLength(5)
+    const rate = first.results.cases[0]!.tokensPerSecond!
+    // A baseline whose rates spread so widely that no number of samples can call this run the same.
+    const spread = [0.5, 0.8, 1, 1.25, 2].map((factor) => rate * factor)
+    const baseline = { ...first.results, cases: [{ ...first.results.cases[0]!, samples: first.results.cases[0]!.samples.map((s, i) => ({ ...s, tokensPerSecond: spread[i]! })) }] }
+    await writeFile(path.join(workspace, 'spread.json'), JSON.stringify(baseline))
+
+    const { host, results } = await run({ suite, 'base-url': server.url, 'baseline-file': 'spread.json', 'max-repeat': '12' })
+    expect(results.cases[0]!.samples).toHaveLength(12)
+    expect(host.lines.filter((line) => line === 'fast: speed against the baseline is not decided yet; taking 5 more samples')).toHaveLength(1)
+    expect(host.lines).toContain('fast: speed against the baseline is not decided yet; taking 2 more samples')
+    expect(host.lines).toContainEqual(expect.stringMatching(/^fast sample 12\/12: [\d.]+ tokens\/s$/))
+    expect(results.comparison!.cases[0]!.tokensPerSecond).toMatchObject({ verdict: 'inconclusive', baselineSamples: 5, currentSamples: 12 })
+    expect(results.passed).toBe(true)
+    expect(results.reason).toBe('All 1 case passed. 1 speed comparison stayed inconclusive.')
+
+    const strict = await run({ suite, 'base-url': server.url, 'baseline-file': 'spread.json', 'max-repeat': '5', 'fail-on-inconclusive': 'true' })
+    expect(strict.results.cases[0]!.samples).toHaveLength(5)
+    expect(strict.results.passed).toBe(false)
+    expect(strict.results.reason).toMatch(/^Failed: fast \(tokens\/s inconclusive, .*: the interval reaches past ±5%\)$/)
+  })
+})
+
 describe('runPipeline with bad input', () => {
   it('names a suite file that is not there, as the CLI user wrote the flag', async () => {
     const { results } = await run({ suite: 'missing.yml', 'base-url': server.url })
