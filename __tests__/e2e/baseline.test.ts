@@ -47,7 +47,7 @@ interface Gate extends ActionRun {
   comment: string
 }
 
-async function gate(cache: CacheService, model: string, as: 'main' | 'pr', env: Record<string, string> = {}): Promise<Gate> {
+async function gate(cache: CacheService, model: string, as: 'main' | 'pr', env: Record<string, string> = {}, inputs: Record<string, string> = {}): Promise<Gate> {
   const token = as === 'main' ? cache.tokenFor([{ scope: 'refs/heads/main', permission: CACHE_READ | CACHE_WRITE }]) : cache.tokenFor([
     { scope: 'refs/pull/7/merge', permission: CACHE_READ | CACHE_WRITE },
     { scope: 'refs/heads/main', permission: CACHE_READ }
@@ -57,7 +57,7 @@ async function gate(cache: CacheService, model: string, as: 'main' | 'pr', env: 
     workspace,
     apiUrl: github.url,
     event: as === 'main' ? PUSH_TO_MAIN : pullRequestEvent(7),
-    inputs: { suite: 'suite.yml', server: 'llama.cpp', model, 'llama-server-path': process.env.LLAMA_SERVER!, 'comment-tag': 'baseline' },
+    inputs: { suite: 'suite.yml', server: 'llama.cpp', model, 'llama-server-path': process.env.LLAMA_SERVER!, 'comment-tag': 'baseline', ...inputs },
     env: { ...cache.env, ACTIONS_RUNTIME_TOKEN: token, GITHUB_RUN_ID: as === 'main' ? '41' : '42', ...(as === 'main' ? { GITHUB_REF: 'refs/heads/main', GITHUB_SHA: MAIN_SHA } : {}), ...env },
     timeoutMs: 240_000
   })
@@ -102,13 +102,18 @@ describe('a pull request against the baseline of main', () => {
       expect(pr.comment).toContain('```mermaid\nxychart-beta')
     }), 300_000)
 
+  // Runs of the same model on this shared 2-core machine differ by 5–10% from one server process to
+  // the next (scripts/speed-verdict-rates.ts measures it), so the speed scenarios allow 15%: a
+  // test that may fail without a regression would make CI flaky, and a 30% slowdown still shows.
+  const ALLOWED = { 'max-speed-regression': '15' }
+
   it('reports a slower model as a speed regression with its size, and fails the gate', () =>
     withCache(async (cache) => {
       await gate(cache, 'slow.gguf', 'main')
-      const pr = await gate(cache, 'slower.gguf', 'pr')
+      const pr = await gate(cache, 'slower.gguf', 'pr', {}, ALLOWED)
       const speed = pr.results.comparison!.cases[0]!.tokensPerSecond!
       expect(speed).toMatchObject({ verdict: 'slower' })
-      expect(speed.changePercent).toBeLessThan(-5)
+      expect(speed.changePercent).toBeLessThan(-15)
       expect(pr.exitCode).toBe(1)
       expect(pr.outputs).toMatchObject({ passed: 'false', baseline: 'found', regressions: '1' })
       expect(pr.stdout).toMatch(/^::error::Failed: update-user-status \(tokens\/s −\d+\.\d% \(95% CI /m)
@@ -118,7 +123,7 @@ describe('a pull request against the baseline of main', () => {
   it('raises no alarm when the same model runs again', () =>
     withCache(async (cache) => {
       await gate(cache, 'slow.gguf', 'main')
-      const pr = await gate(cache, 'slow.gguf', 'pr')
+      const pr = await gate(cache, 'slow.gguf', 'pr', {}, ALLOWED)
       expect(pr.outputs).toMatchObject({ passed: 'true', baseline: 'found', regressions: '0' })
       expect(pr.exitCode).toBe(0)
       expect(pr.results.comparison!.cases[0]!.tokensPerSecond!.verdict).not.toBe('slower')
