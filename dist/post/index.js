@@ -31620,8 +31620,9 @@ function cancellation(exit = (code) => process.exit(code)) {
 // secrets masked by the runner, state kept for the post step, options named as inputs.
 
 
-function createActionHost(env = process.env) {
+function createActionHost(env = process.env, baselines) {
     return {
+        ...(baselines ? { baselines } : {}),
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
         info: (message) => info(message),
         warn: (message) => warning(message),
@@ -31814,6 +31815,48 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/environment/model.ts
+// llama.cpp's enum llama_ftype (include/llama.h); gaps are types it removed.
+const FILE_TYPES = {
+    0: 'F32', 1: 'F16', 2: 'Q4_0', 3: 'Q4_1', 7: 'Q8_0', 8: 'Q5_0', 9: 'Q5_1', 10: 'Q2_K', 11: 'Q3_K_S', 12: 'Q3_K_M',
+    13: 'Q3_K_L', 14: 'Q4_K_S', 15: 'Q4_K_M', 16: 'Q5_K_S', 17: 'Q5_K_M', 18: 'Q6_K', 19: 'IQ2_XXS', 20: 'IQ2_XS',
+    21: 'Q2_K_S', 22: 'IQ3_XS', 23: 'IQ3_XXS', 24: 'IQ1_S', 25: 'IQ4_NL', 26: 'IQ3_S', 27: 'IQ3_M', 28: 'IQ2_S',
+    29: 'IQ2_M', 30: 'IQ4_XS', 31: 'IQ1_M', 32: 'BF16', 36: 'TQ1_0', 37: 'TQ2_0', 38: 'MXFP4_MOE'
+};
+function integer(value) {
+    if (typeof value === 'number' && Number.isInteger(value))
+        return value;
+    if (typeof value === 'bigint')
+        return Number(value);
+    return undefined;
+}
+function modelFactsOf(header) {
+    const arch = header.architecture;
+    const key = (name) => (arch ? header.metadata[`${arch}.${name}`] : undefined);
+    const fileType = integer(header.metadata['general.file_type']);
+    const name = header.metadata['general.name'];
+    const expertCount = integer(key('expert_count'));
+    const expertsUsed = integer(key('expert_used_count'));
+    const facts = {
+        ...(arch ? { architecture: arch } : {}),
+        ...(typeof name === 'string' ? { name } : {}),
+        ...(header.parameterCount !== undefined ? { parameterCount: header.parameterCount } : {}),
+        ...(fileType !== undefined ? { quantisation: FILE_TYPES[fileType] ?? `file type ${fileType}` } : {}),
+        ...(integer(key('context_length')) !== undefined ? { trainedContext: integer(key('context_length')) } : {}),
+        ...(integer(key('block_count')) !== undefined ? { blockCount: integer(key('block_count')) } : {}),
+        ...(expertCount ? { experts: { count: expertCount, ...(expertsUsed !== undefined ? { used: expertsUsed } : {}) } } : {})
+    };
+    return facts;
+}
+/** 15.7B, 236M, 62.4K: how model cards write a parameter count. */
+function formatParameterCount(count) {
+    for (const [unit, size] of [['T', 1e12], ['B', 1e9], ['M', 1e6], ['K', 1e3]]) {
+        if (count >= size)
+            return `${(count / size).toFixed(count >= size * 100 ? 0 : 1)}${unit}`;
+    }
+    return String(count);
+}
+
 ;// CONCATENATED MODULE: ./src/gguf/reader.ts
 // Reads the metadata of a GGUF model file (llama.cpp's format) without loading the model: real
 // models are many GB, so the file is read in small chunks and only the header is visited.
@@ -31887,6 +31930,9 @@ class ChunkedFileReader {
     }
     async uint32() {
         return (await this.bytes(4)).readUInt32LE(0);
+    }
+    async uint64() {
+        return (await this.bytes(8)).readBigUInt64LE(0);
     }
     async int32() {
         return (await this.bytes(4)).readInt32LE(0);
@@ -31971,8 +32017,31 @@ async function readHeader(reader, path, fileSize) {
         version,
         tensorCount,
         metadata,
-        architecture: typeof architecture === 'string' ? architecture : undefined
+        architecture: typeof architecture === 'string' ? architecture : undefined,
+        parameterCount: await readParameterCount(reader, tensorCount)
     };
+}
+/** The tensor table follows the metadata: name, dimension count, dimensions, type, offset. */
+async function readParameterCount(reader, tensorCount) {
+    let total = 0n;
+    try {
+        for (let index = 0; index < tensorCount; index++) {
+            await reader.string();
+            const dimensions = await reader.uint32();
+            let elements = 1n;
+            for (let d = 0; d < dimensions; d++)
+                elements *= await reader.uint64();
+            await reader.skip(4 + 8);
+            total += elements;
+        }
+    }
+    catch (error) {
+        // The metadata is what the caller came for; a cut-off tensor table only loses the count.
+        if (error instanceof HeaderTruncatedError)
+            return undefined;
+        throw error;
+    }
+    return Number(total);
 }
 async function readValueType(reader, path, key) {
     const id = await reader.int32();
@@ -32348,6 +32417,7 @@ async function stopByPid(pid, host) {
 
 
 
+
 /** What the post step needs to stop a server the main step could not. */
 const LlamaCppState = {
     ServerPid: 'llama-server-pid',
@@ -32365,12 +32435,7 @@ async function sha256Of(file) {
 }
 async function inspectModel(file) {
     const header = await readGgufHeader(file);
-    const blocks = header.architecture ? header.metadata[`${header.architecture}.block_count`] : undefined;
-    return {
-        architecture: header.architecture,
-        blockCount: typeof blocks === 'number' || typeof blocks === 'bigint' ? Number(blocks) : undefined,
-        sizeBytes: (await (0,promises_namespaceObject.stat)(file)).size
-    };
+    return { facts: modelFactsOf(header), sizeBytes: (await (0,promises_namespaceObject.stat)(file)).size };
 }
 async function startLlamaServer(request) {
     const { host, options, server } = request;
@@ -32383,7 +32448,7 @@ async function startLlamaServer(request) {
     }
     const binary = await findLlamaServer(options.llamaServerPath, ref);
     const modelPath = external_node_path_default().resolve(request.modelBaseDir, model);
-    const facts = await inspectModel(modelPath);
+    const { facts, sizeBytes } = await inspectModel(modelPath);
     let settingFlags;
     try {
         settingFlags = settingsToFlags(server.settings, facts);
@@ -32468,7 +32533,7 @@ async function startLlamaServer(request) {
         baseUrl: `${origin}/v1`,
         apiKey: serverKey ?? request.apiKey ?? '',
         model: alias,
-        report: () => ({ ...reportSoFar(), build: props.build_info ?? version, modelFile: { path: modelPath, sizeBytes: facts.sizeBytes, sha256 } }),
+        report: () => ({ ...reportSoFar(), build: props.build_info ?? version, modelFile: { path: modelPath, sizeBytes, sha256, facts } }),
         stop
     };
 }
@@ -32533,7 +32598,13 @@ const Input = {
     CommentTag: 'comment-tag',
     ResultsFile: 'results-file',
     ServerTimeout: 'server-timeout',
-    RequestTimeout: 'request-timeout'
+    RequestTimeout: 'request-timeout',
+    Baseline: 'baseline',
+    BaselineFile: 'baseline-file',
+    FailOn: 'fail-on',
+    MaxSpeedRegression: 'max-speed-regression',
+    MaxRepeat: 'max-repeat',
+    FailOnInconclusive: 'fail-on-inconclusive'
 };
 const Output = {
     Passed: 'passed',
@@ -32541,12 +32612,38 @@ const Output = {
     CasesFailed: 'cases-failed',
     TokensPerSecond: 'tokens-per-second',
     ResultsFile: 'results-file',
-    CommentUrl: 'comment-url'
+    CommentUrl: 'comment-url',
+    Regressions: 'regressions',
+    Baseline: 'baseline'
 };
 /** State the main step leaves for the post step; each backend keeps its own names beside it. */
 const State = {
     Backend: 'backend'
 };
+const BASELINE_MODES = (/* unused pure expression or super */ null && (['auto', 'save', 'off']));
+const FAIL_ON = (/* unused pure expression or super */ null && (['any', 'new-failures']));
+function parseChoice(value, allowed, fallback, source) {
+    if (value === '')
+        return fallback;
+    if (allowed.includes(value))
+        return value;
+    throw new Error(`Invalid ${source} '${value}': expected one of ${allowed.join(', ')}.`);
+}
+function parseBoolean(value, source) {
+    if (value === '' || value === 'false')
+        return false;
+    if (value === 'true')
+        return true;
+    throw new Error(`Invalid ${source} '${value}': expected true or false.`);
+}
+function parseWholeNumber(value, source, fallback) {
+    if (value.trim() === '')
+        return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1)
+        throw new Error(`Invalid ${source} '${value}': expected a whole number above 0.`);
+    return n;
+}
 function parseBackend(value, source) {
     if (value === '')
         return undefined;
@@ -32577,7 +32674,13 @@ function parseRunOptions(read, label) {
         serverTimeoutMs: seconds(Input.ServerTimeout, 300),
         requestTimeoutMs: seconds(Input.RequestTimeout, 600),
         resultsFile: read(Input.ResultsFile) || 'modelgate-results.json',
-        backends: readBackendOptions(read, label)
+        backends: readBackendOptions(read, label),
+        baseline: parseChoice(read(Input.Baseline), BASELINE_MODES, 'auto', label(Input.Baseline)),
+        baselineFile: read(Input.BaselineFile) || undefined,
+        failOn: parseChoice(read(Input.FailOn), FAIL_ON, 'any', label(Input.FailOn)),
+        maxSpeedRegressionPercent: parsePositiveNumber(read(Input.MaxSpeedRegression), label(Input.MaxSpeedRegression)) ?? 5,
+        maxRepeat: parseWholeNumber(read(Input.MaxRepeat), label(Input.MaxRepeat), 15),
+        failOnInconclusive: parseBoolean(read(Input.FailOnInconclusive), label(Input.FailOnInconclusive))
     };
 }
 
