@@ -116,7 +116,8 @@ describe('a pull request against the baseline of main', () => {
       expect(speed.changePercent).toBeLessThan(-15)
       expect(pr.exitCode).toBe(1)
       expect(pr.outputs).toMatchObject({ passed: 'false', baseline: 'found', regressions: '1' })
-      expect(pr.stdout).toMatch(/^::error::Failed: update-user-status \(tokens\/s −\d+\.\d% \(95% CI /m)
+      // The runner's command syntax escapes % as %25.
+      expect(pr.stdout).toMatch(/^::error::Failed: update-user-status \(tokens\/s −\d+\.\d%25 \(95%25 CI .*: slower, a drop beyond the 15%25 allowed\)$/m)
       expect(pr.comment).toMatch(/- ❌ update-user-status · decode tokens\/s −\d+\.\d% \(95% CI/)
     }), 300_000)
 
