@@ -1,5 +1,6 @@
 // What a run looks like beside its baseline. Written into the results file and rendered in the
 // report, so its shape is part of what users read.
+import type { SpeedComparison } from './speed.js'
 
 /** Where a baseline came from and what it was. */
 export interface BaselineInfo {
@@ -14,19 +15,8 @@ export interface BaselineInfo {
 
 export type CheckDelta = 'new-failure' | 'fixed' | 'known-failure' | 'passing' | 'new-check'
 
-export interface SpeedDelta {
-  verdict: 'slower' | 'faster' | 'same' | 'inconclusive'
-  /** Median now over median then. */
-  ratio: number
-  changePercent: number
-  low: number
-  high: number
-  p: number
-  baselineSamples: number
-  currentSamples: number
-  /** One line: "−9.8% (95% CI −12.1% to −7.5%), p = 0.002". */
-  reason: string
-}
+/** A speed figure of this run against the baseline's: the verdict of speed.ts. */
+export type SpeedDelta = SpeedComparison
 
 export interface CaseComparison {
   id: string
