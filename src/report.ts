@@ -1,6 +1,7 @@
 // The one Markdown renderer: the PR comment, the job summary and the CLI all print this. Model
 // output and anything a server said is untrusted text: it is fenced or escaped, never markup.
 import type { CaseComparison, Comparison, SpeedDelta } from './compare/types.js'
+import { extractCodeBlocks } from './checks/code/extract.js'
 import { formatParameterCount } from './environment/model.js'
 import type { CaseResult, CheckResult, RunResults, SampleResult } from './results.js'
 import { formatFigure } from './stats.js'
@@ -54,15 +55,18 @@ function checkLine(check: CheckResult): string {
 /** The line a failed check points at, and the tag of the code block it sits in (for highlighting). */
 function lineOfSample(c: CaseResult, check: CheckResult): { text: string; language: string } | undefined {
   if (check.line === undefined) return undefined
-  const lines = c.samples[check.sample ?? 0]?.text.split('\n')
-  const text = lines?.[check.line - 1]
+  const answer = c.samples[check.sample ?? 0]?.text
+  const text = answer?.split('\n')[check.line - 1]
   if (text === undefined) return undefined
-  let open: string | undefined
-  for (const line of lines!.slice(0, check.line - 1)) {
-    const fenceLine = /^\s*(`{3,}|~{3,})\s*([\w#+.-]*)/.exec(line)
-    if (fenceLine) open = open === undefined ? fenceLine[2] ?? '' : undefined
-  }
-  return { text, language: /^[\w#+.-]{1,20}$/.test(open ?? '') ? open! : '' }
+  const line = check.line
+  const block = extractCodeBlocks(answer!).find((b) => b.startLine <= line && line < b.startLine + b.code.split('\n').length)
+  // The tag is the model's text: only a plain language name goes into the fence's info string.
+  return { text, language: block?.tag && /^[\w#+.-]{1,20}$/.test(block.tag) ? block.tag : '' }
+}
+
+/** A run's URL as a Markdown link target, only when it is a plain https URL. */
+function runLink(url: string | undefined, label: string): string | undefined {
+  return url && /^https:\/\/[^\s()]+$/.test(url) ? `[${label}](${url})` : undefined
 }
 
 /** `−9.8% vs baseline, p = 0.002`, marked when it is a regression. */
@@ -136,7 +140,8 @@ function renderBaseline(results: RunResults): string {
   const info = comparison.info!
   const ref = info.ref?.replace(/^refs\/heads\//, '')
   const commit = `\`${shortSha(info.sha)}\``
-  const run = info.runUrl && /^https:\/\/[^\s()]+$/.test(info.runUrl) ? ` ([run](${info.runUrl}))` : ''
+  const link = runLink(info.runUrl, 'run')
+  const run = link ? ` (${link})` : ''
   const from = { cache: 'the Actions cache', runner: "the runner's copy", file: 'the baseline file' }[info.source]
   const parts = [`Compared with ${ref ? `${escapeMarkdown(ref)} at ` : ''}${commit}, ${escapeMarkdown(info.finishedAt.slice(0, 16).replace('T', ' '))} UTC${run}, from ${from}.`]
   if (comparison.changes.length) parts.push(`Changed since then: ${comparison.changes.map(escapeMarkdown).join('; ')}.`)
@@ -294,7 +299,8 @@ export function renderVerdict(results: RunResults): string {
   const title = `### ${icon} modelgate ${results.passed ? 'passed' : 'failed'}${results.suite.name ? `: ${escapeMarkdown(results.suite.name)}` : ''}`
   const count = results.cases.length === 0 ? 'No case was run' : `${passed} of ${results.cases.length} case${results.cases.length === 1 ? '' : 's'} passed`
   const env = results.environment
-  const judged = env?.sha ? `Judged \`${shortSha(env.sha)}\`${env.runUrl && /^https:\/\/[^\s()]+$/.test(env.runUrl) ? ` in [this workflow run](${env.runUrl})` : ''}.` : ''
+  const link = runLink(env?.runUrl, 'this workflow run')
+  const judged = env?.sha ? `Judged \`${shortSha(env.sha)}\`${link ? ` in ${link}` : ''}.` : ''
   return `${title}\n\n**${count}.** ${escapeMarkdown(results.reason)}${judged ? `\n\n${judged}` : ''}`
 }
 

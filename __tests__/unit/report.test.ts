@@ -90,3 +90,18 @@ describe('repeats', () => {
     expect(body).toContain('```\nother text\n```')
   })
 })
+
+describe('the quoted failing line', () => {
+  it('names its line and is highlighted in the language of the block it sits in', () => {
+    const answer = 'Here:\n\n````java\n} catch (Exception e) {\n    return Result.error(50003);\n}\n````\n'
+    const failed = { type: 'error-codes', passed: false, message: '50003 appears only inside catch', line: 5 }
+    const body = renderReport(runResults([caseResult('c', repeats(sample(answer)), [failed])]))
+    expect(body).toContain('  Line 5:\n\n  ```java\n      return Result.error(50003);\n  ```')
+  })
+
+  it('keeps a tag that is not a plain language name out of the fence', () => {
+    const answer = '```ja`va\nreturn 50003;\n```\n'
+    const body = renderReport(runResults([caseResult('c', repeats(sample(answer)), [{ type: 'regex', passed: false, message: 'x', line: 2 }])]))
+    expect(body).toContain('  Line 2:\n\n  ```\n  return 50003;\n  ```')
+  })
+})
