@@ -5,10 +5,10 @@ import path from 'node:path'
 import { findBaseline, saveBaseline, suiteKeyOf, type BaselineKeys, type FoundBaseline } from './baseline/index.js'
 import { readBaselineFile } from './baseline/file.js'
 import { judgeCase, type Assertion } from './checks/index.js'
-import { compareCase, compareRuns, withoutBaseline } from './compare/index.js'
+import { compareCase, compareRuns, incomparability, withoutBaseline } from './compare/index.js'
 import { needsMoreSamples } from './compare/speed.js'
 import type { Comparison } from './compare/types.js'
-import { fingerprintOf, machineDifferences, type Fingerprint } from './environment/fingerprint.js'
+import { fingerprintOf, type Fingerprint } from './environment/fingerprint.js'
 import { readMachineFacts } from './environment/machine.js'
 import { verdictOf } from './gate.js'
 import type { RunHost } from './host/types.js'
@@ -119,8 +119,7 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
     const looked = await lookup
     if (looked.error) errors.push(looked.error)
     baseline = looked.found
-    const comparable = baseline && fingerprint && baseline.results.fingerprint ? machineDifferences(baseline.results.fingerprint.machine, fingerprint.machine).length === 0 : Boolean(baseline)
-    if (baseline && comparable && !replay.abortedBy) {
+    if (baseline && incomparability(baseline.results, fingerprint).length === 0 && !replay.abortedBy) {
       const error = await sampleUntilDecided(suite, cases, baseline, options, host, target, judge)
       if (error) errors.push(error)
     }

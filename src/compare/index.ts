@@ -2,7 +2,7 @@
 // still failing), speed per case with the noise-aware verdict of speed.ts, and whether the
 // answer drifted. Pure: the baseline is found by baseline/ and the verdict drawn by the gate.
 import { createTwoFilesPatch } from 'diff'
-import { machineDifferences, serverChanges } from '../environment/fingerprint.js'
+import { machineDifferences, serverChanges, type Fingerprint } from '../environment/fingerprint.js'
 import type { CaseResult, CheckResult, RunResults, SampleResult } from '../results.js'
 import { median } from '../stats.js'
 import { compareSamples } from './speed.js'
@@ -93,10 +93,14 @@ export function withoutBaseline(baseline: 'missing' | 'not-comparable', note: st
   return { baseline, note, ...(info ? { info } : {}), changes: [], cases: [], removedCases: [], regressions: 0, inconclusive: 0 }
 }
 
-export function compareRuns(current: RunResults, baseline: RunResults, info: BaselineInfo, options: CompareOptions): Comparison {
+/** Why a baseline's speed cannot be held against this machine's; empty when it can (or either is unknown). */
+export function incomparability(baseline: RunResults, fingerprint: Fingerprint | undefined): string[] {
   const then = baseline.fingerprint?.machine
-  const now = current.fingerprint?.machine
-  const differences = then && now ? machineDifferences(then, now) : []
+  return then && fingerprint ? machineDifferences(then, fingerprint.machine) : []
+}
+
+export function compareRuns(current: RunResults, baseline: RunResults, info: BaselineInfo, options: CompareOptions): Comparison {
+  const differences = incomparability(baseline, current.fingerprint)
   if (differences.length > 0) return withoutBaseline('not-comparable', `not comparable: ${differences.join('; ')}`, info)
   const byId = new Map(baseline.cases.map((c) => [c.id, c]))
   const cases = current.cases.map((c) => compareCase(byId.get(c.id), c, options))
