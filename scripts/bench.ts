@@ -10,11 +10,10 @@ import { runCheck } from '../src/checks/index.js'
 import { replayCases } from '../src/replay.js'
 import { renderReport } from '../src/report.js'
 import type { CaseResult, RunResults, SampleResult } from '../src/results.js'
-import { startLlamaServer } from '../src/server/llamacpp/driver.js'
 import { median } from '../src/stats.js'
 import { loadSuite } from '../src/suite/index.js'
 import { createCliHost } from '../src/host/cli.js'
-import { EXAMPLE_SUITE, exampleAnswer, writeExampleModels } from './example-models.js'
+import { EXAMPLE_SUITE, exampleAnswer, startMeasuredServer, writeExampleModels } from './example-models.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const rows: { what: string; value: string; target: string; ok: boolean }[] = []
@@ -30,15 +29,7 @@ const models = await writeExampleModels(dir)
 const suite = await loadSuite(EXAMPLE_SUITE)
 const benchCase = { ...suite.cases[0]!, repeat: 30 }
 for (const [label, model] of [['slow', models.slow], ['fast', models.good]] as const) {
-  const session = await startLlamaServer({
-    host: createCliHost(),
-    options: { llamaServerPath: llamaServer, extraArgs: [] },
-    server: { settings: { 'context-length': 4096, 'cpu-threads': 2 }, extraArgs: [] },
-    model,
-    readyTimeoutMs: 60_000,
-    modelBaseDir: dir,
-    suitePath: EXAMPLE_SUITE
-  })
+  const session = await startMeasuredServer(model, llamaServer, createCliHost())
   const { samples } = await replayCases({ baseUrl: session.baseUrl, apiKey: '', model: session.model, engine: session.engine, requestTimeoutMs: 60_000 }, [benchCase])
   await session.stop()
   const taken = samples.get(benchCase.id)!.filter((s) => !s.error)

@@ -3,6 +3,9 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { RunHost } from '../src/host/types.js'
+import { startLlamaServer } from '../src/server/llamacpp/driver.js'
+import type { ServerSession } from '../src/server/types.js'
 import { SLOW_MODEL_OPTIONS, writeScriptedModel } from './gguf-writer.js'
 
 export const EXAMPLE_DIR = fileURLToPath(new URL('../examples/user-status/', import.meta.url))
@@ -29,4 +32,20 @@ export async function writeExampleModels(dir: string): Promise<ExampleModels> {
   await writeScriptedModel(models.regressed, { script: regressed, name: 'user-status regressed' })
   await writeScriptedModel(models.slow, { script: good, name: 'user-status slow', ...SLOW_MODEL_OPTIONS })
   return models
+}
+
+/**
+ * llama-server on a scripted model as the measuring scripts run it: a 4096 context and 2 threads,
+ * which fit this 2-core machine (the example's 9 threads would measure only the oversubscription).
+ */
+export function startMeasuredServer(model: string, llamaServer: string, host: RunHost): Promise<ServerSession> {
+  return startLlamaServer({
+    host,
+    options: { llamaServerPath: llamaServer, extraArgs: [] },
+    server: { settings: { 'context-length': 4096, 'cpu-threads': 2 }, extraArgs: [] },
+    model,
+    readyTimeoutMs: 60_000,
+    modelBaseDir: path.dirname(model),
+    suitePath: EXAMPLE_SUITE
+  })
 }

@@ -26,11 +26,11 @@ import { fileURLToPath } from 'node:url'
 import { compareSamples, needsMoreSamples, SPEED_DEFAULTS, type SpeedComparison, type SpeedVerdict } from '../src/compare/speed.js'
 import { createCliHost } from '../src/host/cli.js'
 import { replayCases, type ReplayTarget } from '../src/replay.js'
-import { LlamaCppState, startLlamaServer } from '../src/server/llamacpp/driver.js'
+import { LlamaCppState } from '../src/server/llamacpp/driver.js'
 import type { ServerSession } from '../src/server/types.js'
 import { median } from '../src/stats.js'
 import { loadSuite, type SuiteCase } from '../src/suite/index.js'
-import { EXAMPLE_SUITE, exampleAnswer } from './example-models.js'
+import { EXAMPLE_SUITE, exampleAnswer, startMeasuredServer } from './example-models.js'
 import { SLOW_MODEL_OPTIONS, writeScriptedModel, type ScriptedModelOptions } from './gguf-writer.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -116,15 +116,7 @@ async function startServer(label: string, model: string): Promise<Server> {
   let pid = 0
   // The product's CLI host, quiet; its saveState is where the driver says which pid it started.
   const host = { ...createCliHost(() => {}), saveState: (name: string, value: string) => void (name === LlamaCppState.ServerPid && value && (pid = Number(value))) }
-  const session = await startLlamaServer({
-    host,
-    options: { llamaServerPath: llamaServer, extraArgs: [] },
-    server: { settings: { 'context-length': 4096, 'cpu-threads': 2 }, extraArgs: [] },
-    model,
-    readyTimeoutMs: 60_000,
-    modelBaseDir: dir,
-    suitePath: EXAMPLE_SUITE
-  })
+  const session = await startMeasuredServer(model, llamaServer, host)
   if (pid) ownPids.push(pid)
   const server = { label, session, target: { baseUrl: session.baseUrl, apiKey: session.apiKey, model: session.model, engine: session.engine, requestTimeoutMs: 60_000 } }
   servers.push(server)
