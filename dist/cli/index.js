@@ -25575,10 +25575,13 @@ function countRegressions(cases) {
 function withoutBaseline(baseline, note, info) {
     return { baseline, note, ...(info ? { info } : {}), changes: [], cases: [], removedCases: [], regressions: 0, inconclusive: 0 };
 }
-function compareRuns(current, baseline, info, options) {
+/** Why a baseline's speed cannot be held against this machine's; empty when it can (or either is unknown). */
+function incomparability(baseline, fingerprint) {
     const then = baseline.fingerprint?.machine;
-    const now = current.fingerprint?.machine;
-    const differences = then && now ? machineDifferences(then, now) : [];
+    return then && fingerprint ? machineDifferences(then, fingerprint.machine) : [];
+}
+function compareRuns(current, baseline, info, options) {
+    const differences = incomparability(baseline, current.fingerprint);
     if (differences.length > 0)
         return withoutBaseline('not-comparable', `not comparable: ${differences.join('; ')}`, info);
     const byId = new Map(baseline.cases.map((c) => [c.id, c]));
@@ -39231,8 +39234,7 @@ async function runPipeline(options, host) {
         if (looked.error)
             errors.push(looked.error);
         baseline = looked.found;
-        const comparable = baseline && fingerprint && baseline.results.fingerprint ? machineDifferences(baseline.results.fingerprint.machine, fingerprint.machine).length === 0 : Boolean(baseline);
-        if (baseline && comparable && !replay.abortedBy) {
+        if (baseline && incomparability(baseline.results, fingerprint).length === 0 && !replay.abortedBy) {
             const error = await sampleUntilDecided(suite, cases, baseline, options, host, target, judge);
             if (error)
                 errors.push(error);
@@ -39337,6 +39339,7 @@ async function sampleUntilDecided(suite, cases, baseline, options, host, target,
 ;// CONCATENATED MODULE: ./src/report.ts
 
 
+
 /** GitHub rejects issue comments longer than this. */
 const GITHUB_COMMENT_LIMIT = 65_536;
 /** Breaks @mentions with a zero-width space so a model cannot ping people from a comment. */
@@ -39374,17 +39377,18 @@ function checkLine(check) {
 function lineOfSample(c, check) {
     if (check.line === undefined)
         return undefined;
-    const lines = c.samples[check.sample ?? 0]?.text.split('\n');
-    const text = lines?.[check.line - 1];
+    const answer = c.samples[check.sample ?? 0]?.text;
+    const text = answer?.split('\n')[check.line - 1];
     if (text === undefined)
         return undefined;
-    let open;
-    for (const line of lines.slice(0, check.line - 1)) {
-        const fenceLine = /^\s*(`{3,}|~{3,})\s*([\w#+.-]*)/.exec(line);
-        if (fenceLine)
-            open = open === undefined ? fenceLine[2] ?? '' : undefined;
-    }
-    return { text, language: /^[\w#+.-]{1,20}$/.test(open ?? '') ? open : '' };
+    const line = check.line;
+    const block = extractCodeBlocks(answer).find((b) => b.startLine <= line && line < b.startLine + b.code.split('\n').length);
+    // The tag is the model's text: only a plain language name goes into the fence's info string.
+    return { text, language: block?.tag && /^[\w#+.-]{1,20}$/.test(block.tag) ? block.tag : '' };
+}
+/** A run's URL as a Markdown link target, only when it is a plain https URL. */
+function runLink(url, label) {
+    return url && /^https:\/\/[^\s()]+$/.test(url) ? `[${label}](${url})` : undefined;
 }
 /** `−9.8% vs baseline, p = 0.002`, marked when it is a regression. */
 function deltaText(delta) {
@@ -39460,7 +39464,8 @@ function renderBaseline(results) {
     const info = comparison.info;
     const ref = info.ref?.replace(/^refs\/heads\//, '');
     const commit = `\`${shortSha(info.sha)}\``;
-    const run = info.runUrl && /^https:\/\/[^\s()]+$/.test(info.runUrl) ? ` ([run](${info.runUrl}))` : '';
+    const link = runLink(info.runUrl, 'run');
+    const run = link ? ` (${link})` : '';
     const from = { cache: 'the Actions cache', runner: "the runner's copy", file: 'the baseline file' }[info.source];
     const parts = [`Compared with ${ref ? `${escapeMarkdown(ref)} at ` : ''}${commit}, ${escapeMarkdown(info.finishedAt.slice(0, 16).replace('T', ' '))} UTC${run}, from ${from}.`];
     if (comparison.changes.length)
@@ -39619,7 +39624,8 @@ function renderVerdict(results) {
     const title = `### ${icon} modelgate ${results.passed ? 'passed' : 'failed'}${results.suite.name ? `: ${escapeMarkdown(results.suite.name)}` : ''}`;
     const count = results.cases.length === 0 ? 'No case was run' : `${passed} of ${results.cases.length} case${results.cases.length === 1 ? '' : 's'} passed`;
     const env = results.environment;
-    const judged = env?.sha ? `Judged \`${shortSha(env.sha)}\`${env.runUrl && /^https:\/\/[^\s()]+$/.test(env.runUrl) ? ` in [this workflow run](${env.runUrl})` : ''}.` : '';
+    const link = runLink(env?.runUrl, 'this workflow run');
+    const judged = env?.sha ? `Judged \`${shortSha(env.sha)}\`${link ? ` in ${link}` : ''}.` : '';
     return `${title}\n\n**${count}.** ${escapeMarkdown(results.reason)}${judged ? `\n\n${judged}` : ''}`;
 }
 function compose(results, options, budget, caseRows) {
