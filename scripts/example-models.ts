@@ -35,14 +35,16 @@ export async function writeExampleModels(dir: string): Promise<ExampleModels> {
 }
 
 /**
- * llama-server on a scripted model as the measuring scripts run it: a 4096 context and 2 threads,
- * which fit this 2-core machine (the example's 9 threads would measure only the oversubscription).
+ * llama-server on a scripted model as the measuring scripts run it: a 4096 context and 2 threads
+ * by default, which fit this 2-core machine (the example's 9 threads would measure only the
+ * oversubscription). The speed-verdict script passes 1: a thread per core leaves none for the
+ * client and the kernel, and a stalled thread holds up the other at every barrier.
  */
-export function startMeasuredServer(model: string, llamaServer: string, host: RunHost): Promise<ServerSession> {
+export function startMeasuredServer(model: string, llamaServer: string, host: RunHost, threads = 2): Promise<ServerSession> {
   return startLlamaServer({
     host,
     options: { llamaServerPath: llamaServer, extraArgs: [] },
-    server: { settings: { 'context-length': 4096, 'cpu-threads': 2 }, extraArgs: [] },
+    server: { settings: { 'context-length': 4096, 'cpu-threads': threads }, extraArgs: [] },
     model,
     readyTimeoutMs: 60_000,
     modelBaseDir: path.dirname(model),

@@ -1,8 +1,8 @@
 // `npx tsx scripts/speed-verdict-rates.ts`: how often the noise-aware speed verdict
 // (src/compare/speed.ts) raises a false alarm and how often it catches a real slowdown, measured
-// with the product's own code against the real llama-server serving scripted models, 2 threads.
+// with the product's own code against the real llama-server serving scripted models, 1 thread (see THREADS).
 //
-// A pair is one baseline run of 5 samples and one current run that starts with 5 and takes 5 more
+// A pair is one baseline run of 15 samples (as a run that saves the baseline takes them) and one current run that starts with 5 and takes 5 more
 // while the verdict is inconclusive, up to 15 (the issue's max-repeat). Same-model pairs give the
 // false-alarm rate (target ≤ 1%), pairs against a model about 15% slower the detection rate
 // (target ≥ 95%). Progress goes to stderr; the table, then the same as Markdown, to stdout.
@@ -41,6 +41,13 @@ const say = (line: string) => process.stderr.write(`${line}\n`)
 // Pairs are interleaved (three same, one slower, …) so both kinds meet the same conditions over time.
 // `--quick` runs a few of each, to try the script out; its rates mean nothing.
 const quick = process.argv.includes('--quick')
+/**
+ * llama.cpp threads. 1 by default: on this 2-core machine 2 threads leave no core for the client
+ * and the kernel, and whole runs then drift by 5–15% (measured: the median of 5-sample runs moved
+ * with a standard deviation of 7.6% at 2 threads against 2.0% at 1, and two servers of one model
+ * taken back to back differed by 3.9% against 2.2%). `--threads=2` measures that setup.
+ */
+const THREADS = Number(process.argv.find((a) => a.startsWith('--threads='))?.slice('--threads='.length) ?? 1)
 const SAME_PAIRS = quick ? 6 : 120
 const SLOWER_PAIRS = quick ? 2 : 40
 /** Every PATTERN-th pair is a slower one. */
@@ -50,7 +57,8 @@ const MIN_SLOWER_PAIRS = quick ? 2 : 20
 // Past this no new pair starts once both minimums are met: the whole run stays under ~15 minutes.
 const BUDGET_MIN = 11
 const TINY_PAIRS = quick ? 2 : 20
-const BASELINE_SAMPLES = 5
+// As the run that saves a baseline takes them (src/pipeline.ts): max-repeat samples of a speed case.
+const BASELINE_SAMPLES = SPEED_DEFAULTS.maxRepeat
 const STEP = 5
 const MAX_REPEAT = SPEED_DEFAULTS.maxRepeat
 const COMPARE = { maxRegressionPercent: SPEED_DEFAULTS.maxRegressionPercent, alpha: SPEED_DEFAULTS.alpha }
@@ -63,8 +71,8 @@ const MAX_TOTAL_WAIT_MS = 4 * 60_000
 const HARD_STOP_MIN = 20
 
 const BASELINE_MODEL: Omit<ScriptedModelOptions, 'script'> = SLOW_MODEL_OPTIONS
-/** Measured here: FFN 2,048 → 2,816 wide (+37.5%) is about 15% fewer tokens/s (2,688 gave 13%, 3,072 20%). */
-const SLOWER_MODEL: Omit<ScriptedModelOptions, 'script'> = { ...SLOW_MODEL_OPTIONS, feedForwardLength: 2816 }
+/** Measured here at 1 thread: FFN 2,048 → 2,816 wide gave 13% fewer tokens/s; 2,944 about 15% (at 2 threads 2,816 gave 16%). */
+const SLOWER_MODEL: Omit<ScriptedModelOptions, 'script'> = { ...SLOW_MODEL_OPTIONS, feedForwardLength: 2944 }
 
 // ---------------------------------------------------------------------------------------------
 // CPU taken by other processes, from /proc: what the machine did minus what this script's own
@@ -116,7 +124,7 @@ async function startServer(label: string, model: string): Promise<Server> {
   let pid = 0
   // The product's CLI host, quiet; its saveState is where the driver says which pid it started.
   const host = { ...createCliHost(() => {}), saveState: (name: string, value: string) => void (name === LlamaCppState.ServerPid && value && (pid = Number(value))) }
-  const session = await startMeasuredServer(model, llamaServer, host)
+  const session = await startMeasuredServer(model, llamaServer, host, THREADS)
   if (pid) ownPids.push(pid)
   const server = { label, session, target: { baseUrl: session.baseUrl, apiKey: session.apiKey, model: session.model, engine: session.engine, requestTimeoutMs: 60_000 } }
   servers.push(server)
@@ -360,7 +368,7 @@ try {
   ]
   if (falseAlarmRate > 0.01 || detectionRate < 0.95 || same.length < MIN_SAME_PAIRS || slower.length < MIN_SLOWER_PAIRS) exitCode = 1
 
-  const settings = `rule: slower when the median drops more than ${COMPARE.maxRegressionPercent}% and Mann–Whitney p ≤ ${COMPARE.alpha}; baseline ${BASELINE_SAMPLES} samples, current ${STEP} + ${STEP} while inconclusive, up to ${MAX_REPEAT}; llama-server, cpu-threads 2`
+  const settings = `rule: slower when the median drops more than ${COMPARE.maxRegressionPercent}% and Mann–Whitney p ≤ ${COMPARE.alpha}; baseline ${BASELINE_SAMPLES} samples, current ${STEP} + ${STEP} while inconclusive, up to ${MAX_REPEAT}; llama-server, cpu-threads ${THREADS}`
   const singleTitle = `single look, ${BASELINE_SAMPLES} against all ${MAX_REPEAT} current samples (no sequential stopping):`
   const whatIfTitle = 'the same current samples against a baseline of several runs pooled (pairs 3 on):'
   process.stdout.write(
