@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { loadModeOf, settingsToFlags, splitArgs } from '../../src/server/llamacpp/flags.js'
+import { loadModeOf, optionNames, settingsToFlags, splitArgs, twoWordArgs } from '../../src/server/llamacpp/flags.js'
 
 const deepseek = { architecture: 'deepseek2', blockCount: 27 }
 
@@ -69,5 +69,24 @@ describe('splitArgs', () => {
   it('splits on white space and new lines, honouring quotes', () => {
     expect(splitArgs('--port 8081\n--alias "my model"  -lv \'1\'')).toEqual(['--port', '8081', '--alias', 'my model', '-lv', '1'])
     expect(splitArgs('')).toEqual([])
+  })
+
+  it('reads --flag=value as the two words llama-server knows, quotes inside a word too', () => {
+    expect(splitArgs('--alias="my model" --api-key=sk-eq-0123\n-c=4096 --port 8081')).toEqual(['--alias', 'my model', '--api-key', 'sk-eq-0123', '-c', '4096', '--port', '8081'])
+    expect(splitArgs(`say "it's" 'a "b"' "open`)).toEqual(['say', "it's", 'a "b"', '"open'])
+  })
+})
+
+describe('twoWordArgs', () => {
+  it('splits a flag at its first =, and leaves values with = alone', () => {
+    expect(twoWordArgs(['--override-kv=deepseek2.expert_used_count=int:6', '--override-kv', 'a.b=int:1', '-fa', 'on', 'x=y'])).toEqual([
+      '--override-kv', 'deepseek2.expert_used_count=int:6', '--override-kv', 'a.b=int:1', '-fa', 'on', 'x=y'
+    ])
+  })
+})
+
+describe('optionNames', () => {
+  it('gives the names to check against --help, without a value after =', () => {
+    expect(optionNames(['--api-key=sk-eq-0123', '-c', '8192', '-s', '-1', '--no-webui'])).toEqual(['--api-key', '-c', '-s', '--no-webui'])
   })
 })

@@ -1,21 +1,36 @@
 // The host of a workflow step: messages through @actions/core (warnings become annotations),
-// secrets masked by the runner, state kept for the post step, options named as inputs.
+// secrets masked by the runner, state kept for the post step, options named as inputs. Every
+// line is redacted and made safe for the log first: the runner reads stdout for commands.
 import * as core from '@actions/core'
 import type { BaselineHost } from '../baseline/types.js'
+import { logLine, redactor } from '../hygiene.js'
 import { cancellation } from './cancel.js'
 import type { RunHost } from './types.js'
 
 export function createActionHost(env: NodeJS.ProcessEnv = process.env, baselines?: BaselineHost): RunHost {
+  const secrets = redactor()
+  const cancel = cancellation()
   return {
     ...(baselines ? { baselines } : {}),
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-    info: (message) => core.info(message),
-    warn: (message) => core.warning(message),
-    mask: (secret) => core.setSecret(secret),
+    info: (message) => core.info(logLine(message, secrets)),
+    // core.warning escapes line ends into the command's data; logLine still strips escape codes.
+    warn: (message) => core.warning(logLine(message, secrets)),
+    mask: (secret) => {
+      if (!secret) return
+      secrets.add(secret)
+      // The runner too, even with one too short for redact: it masks the log itself, JSON and URL forms included.
+      core.setSecret(secret)
+    },
+    redact: secrets.redact,
     saveState: (name, value) => core.saveState(name, value),
     optionLabel: (name) => `input '${name}'`,
     optionRef: (name) => `the input '${name}'`,
     reportAlsoIn: 'The job summary and the comment still hold the report.',
-    onCancel: cancellation()
+    // A getter: reading the signal is what installs the signal handlers.
+    get cancelled() {
+      return cancel.signal
+    },
+    onCancel: cancel.onCancel
   }
 }

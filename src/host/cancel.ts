@@ -1,12 +1,32 @@
-// Cancellation, shared by both hosts: a cancelled job (or Ctrl-C) signals this process; what a
-// stage started (a llama-server) must go down with it. The signal handlers are installed only
-// while something is registered, so a run with nothing to stop dies on the signal as before.
+// Cancellation, shared by both hosts. A cancelled job sends SIGINT, waits 7.5 s, then SIGTERM and
+// kills; a job timeout does the same; Ctrl-C sends SIGINT. The first signal aborts the run's
+// AbortSignal: replay stops, what the run started is stopped, and the results measured so far are
+// written everywhere, marked as cancelled. If that takes longer than the grace period, or a
+// second signal comes, the hard stops run (they kill what was started) and the process exits as
+// the signal meant.
 
 type Stop = () => void
 
-export function cancellation(exit: (code: number) => never = (code) => process.exit(code)): (stop: Stop) => () => void {
+/** How long a cancelled run has to write what it measured before it exits anyway: inside the runner's 7.5 s. */
+export const CANCEL_GRACE_MS = 6_000
+
+/** The exit status a shell gives a process ended by the signal. */
+export function exitCodeOf(signal: string): number {
+  return signal === 'SIGINT' ? 130 : 143
+}
+
+export interface Cancellation {
+  /** Aborts on the first SIGINT or SIGTERM; its `reason` is the signal's name. Reading it starts the watch. */
+  readonly signal: AbortSignal
+  /** Registers a hard stop (kill a child process) for the second signal or the end of the grace period. */
+  onCancel(stop: Stop): () => void
+}
+
+export function cancellation(exit: (code: number) => never = (code) => process.exit(code), graceMs: number = CANCEL_GRACE_MS): Cancellation {
+  const controller = new AbortController()
   const stops = new Set<Stop>()
-  const onSignal = (signal: NodeJS.Signals) => {
+  let installed = false
+  const hardStop = (signal: string) => {
     for (const stop of [...stops]) {
       try {
         stop()
@@ -14,19 +34,28 @@ export function cancellation(exit: (code: number) => never = (code) => process.e
         // One failing cleanup must not keep the others from running.
       }
     }
-    exit(signal === 'SIGINT' ? 130 : 143)
+    exit(exitCodeOf(signal))
   }
-  const install = (on: boolean) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      if (on) process.on(signal, onSignal)
-      else process.off(signal, onSignal)
-    }
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return hardStop(signal)
+    controller.abort(signal)
+    // Unref'd: a run that finishes writing in time ends on its own.
+    setTimeout(() => hardStop(signal), graceMs).unref()
   }
-  return (stop) => {
-    if (stops.size === 0) install(true)
-    stops.add(stop)
-    return () => {
-      if (stops.delete(stop) && stops.size === 0) install(false)
+  const install = () => {
+    if (installed) return
+    installed = true
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal)
+  }
+  return {
+    get signal() {
+      install()
+      return controller.signal
+    },
+    onCancel(stop) {
+      install()
+      stops.add(stop)
+      return () => void stops.delete(stop)
     }
   }
 }

@@ -11,6 +11,12 @@ export interface RunHost {
   warn(message: string): void
   /** Hides a secret in everything written from now on. */
   mask(secret: string): void
+  /**
+   * Every secret given to `mask` replaced by `***`: what the results file, the comment, the
+   * summary and the CLI's report pass through at the point of writing. `info` and `warn` apply it
+   * themselves.
+   */
+  redact(text: string): string
   /** Keeps a value for the post step; a host without a post step drops it. */
   saveState(name: string, value: string): void
   /** An option as its user wrote it, where a message names it: `input 'model'` or `--model`. */
@@ -20,8 +26,14 @@ export interface RunHost {
   /** What still holds the report when the results file cannot be written, as a sentence. */
   readonly reportAlsoIn: string
   /**
-   * Runs `stop` first when the run is cancelled (SIGINT, SIGTERM), before the process exits as
-   * the signal meant. Returns the function that withdraws it.
+   * Aborts when the run is cancelled (the first SIGINT or SIGTERM; `reason` is the signal's
+   * name): the stages stop what they do and the run writes what it measured, marked cancelled.
+   */
+  readonly cancelled: AbortSignal
+  /**
+   * Registers a hard stop (kill a process that was started) for when a cancelled run runs out of
+   * time or a second signal comes, before the process exits as the signal meant. Returns the
+   * function that withdraws it.
    */
   onCancel(stop: () => void): () => void
   /** Where baselines are kept and whether this run makes one; absent where there are none (the CLI). */

@@ -64,15 +64,31 @@ export function settingsToFlags(settings: ServerSettings, model: ModelFacts): st
   return flags
 }
 
-/** The long or short option names in `flags` (values left out), to check against --help. */
+const FLAG = /^--?[a-zA-Z]/
+
+/** The long or short option names in `flags` (values, also after `=`, left out), to check against --help. */
 export function optionNames(flags: readonly string[]): string[] {
-  return flags.filter((f) => /^--?[a-zA-Z]/.test(f))
+  return flags.filter((f) => FLAG.test(f)).map((f) => f.replace(/=.*$/s, ''))
 }
 
-/** Splits extra arguments the way a user writes them in YAML: on whitespace and new lines, honouring quotes. */
+/**
+ * `--flag=value` as the two words `--flag value`; other arguments as they are. llama-server
+ * knows no `=` form (it rejects `--api-key=KEY` as an invalid argument), while users write it
+ * out of habit: so it means what the two-word form does, and a key in it is found and masked.
+ */
+export function twoWordArgs(args: readonly string[]): string[] {
+  return args.flatMap((arg) => {
+    const equals = FLAG.test(arg) ? arg.indexOf('=') : -1
+    return equals >= 0 ? [arg.slice(0, equals), arg.slice(equals + 1)] : [arg]
+  })
+}
+
+/**
+ * Splits extra arguments the way a user writes them in YAML: on whitespace and new lines,
+ * honouring quotes as a shell does, also inside a word (`--alias="my model"`); `--flag=value`
+ * becomes two words (see twoWordArgs). A quote without its pair is kept as a character.
+ */
 export function splitArgs(value: string): string[] {
-  const args: string[] = []
-  const pattern = /"([^"]*)"|'([^']*)'|(\S+)/g
-  for (const match of value.matchAll(pattern)) args.push(match[1] ?? match[2] ?? match[3] ?? '')
-  return args
+  const words = value.match(/(?:[^\s"']+|"[^"]*"|'[^']*'|["'])+/g) ?? []
+  return twoWordArgs(words.map((word) => word.replace(/"([^"]*)"|'([^']*)'/g, '$1$2')))
 }
