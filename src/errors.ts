@@ -1,3 +1,5 @@
+// Reads a failed network call the way a user needs it said: its real cause, and whether trying
+// again can help.
 interface Caused {
   cause?: unknown
   code?: unknown
@@ -15,4 +17,29 @@ export function rootCauseOf(error: unknown): string {
   const code = typeof current?.code === 'string' ? current.code : undefined
   const message = typeof current?.message === 'string' ? current.message : String(error)
   return code && /^E[A-Z0-9]+$/.test(code) ? code : message
+}
+
+/**
+ * Causes that a server restarting, reloading or briefly overloaded gives, and that a moment later
+ * may not: reset, refused, or closed before it answered ("socket hang up" in Node's http,
+ * "other side closed" in undici's fetch).
+ */
+const PASSING_CAUSES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'socket hang up', 'other side closed'])
+
+/** Whether the connection failed in a way that trying again may mend. */
+export function isPassingConnectionFault(error: unknown): boolean {
+  return PASSING_CAUSES.has(rootCauseOf(error))
+}
+
+export function isConnectionRefused(error: unknown): boolean {
+  return rootCauseOf(error) === 'ECONNREFUSED'
+}
+
+/**
+ * Node's fetch refuses, before it connects, the ports the fetch standard blocks (9, 6000,
+ * 6665–6669, …), with the bare cause "bad port": said plainly, since no wait can change it.
+ */
+export function badPortMessage(error: unknown, url: string): string | undefined {
+  if (rootCauseOf(error) !== 'bad port') return undefined
+  return `port ${new URL(url).port} is on the fetch standard's list of bad ports, which Node's fetch refuses to connect to; run the server on another port`
 }

@@ -25,6 +25,8 @@ export interface ClientFigures {
   tokensPerSecond: number | null
   totalMs: number
   contentChunks: number
+  /** Why `tokensPerSecond` is null: too few tokens, or a stream that did not arrive token by token. */
+  unavailable?: string
 }
 
 export interface SampleResult {
@@ -42,6 +44,10 @@ export interface SampleResult {
   client: ClientFigures
   /** Set when the request failed; what was received before the failure stays in `text`. */
   error?: string
+  /** What kind of failure `error` is: the server or network (timeout, connection, http), a broken or malformed stream, or a cancelled run. */
+  errorKind?: 'timeout' | 'connection' | 'http' | 'stream' | 'cancelled'
+  /** Attempts that failed with a transient fault (5xx, 503 loading, reset, refused) before this one; its figures are from the last. */
+  retries?: number
 }
 
 export interface CheckResult {
@@ -82,6 +88,13 @@ export interface ServerReport {
   logTail?: string[]
 }
 
+/**
+ * What kind of failure failed the gate, so a reader tells a bad model from a broken runner:
+ * a failing check, a confirmed slowdown, something around the model (server, network, input),
+ * or a cancelled run.
+ */
+export type FailureKind = 'quality' | 'speed' | 'infrastructure' | 'cancelled'
+
 export interface RunResults {
   schemaVersion: 1
   passed: boolean
@@ -98,6 +111,12 @@ export interface RunResults {
   speedSource: FigureSource | 'mixed' | null
   /** Errors that stopped the run early; results measured before them stay in `cases`. */
   errors: string[]
+  /** Set when the gate failed. */
+  failureKind?: FailureKind
+  /** Set when the run was cancelled (SIGINT, SIGTERM): what was measured before is kept. */
+  cancelled?: { signal: string; at: string }
+  /** Ids of the suite's cases the run never reached (it stopped or was cancelled first). */
+  notRun?: string[]
   /** The machine measured on; a baseline from another machine is not comparable. */
   fingerprint?: Fingerprint
   /** This run against the baseline, when one was looked for. */

@@ -2,46 +2,61 @@
 // OpenAI-compatible one). modelgate neither loads nor stops anything.
 import type { RunHost } from '../host/types.js'
 import type { ServerReport } from '../results.js'
-import { normaliseBaseUrl, probeServer } from './probe.js'
-import type { BackendDriver } from './types.js'
+import { normaliseBaseUrl, probeServer, type ProbeWaits } from './probe.js'
+import type { BackendDriver, ServerSession, StartRequest } from './types.js'
+import { secretsInUrl } from '../hygiene.js'
 
 export interface ConnectOptions {
   baseUrl?: string
 }
 
-export const connectDriver: BackendDriver<ConnectOptions> = {
-  options: [{ name: 'base-url', value: ' URL', description: 'OpenAI-compatible URL for connect (e.g. http://127.0.0.1:8080/v1)' }],
-  readOptions: (read) => ({ baseUrl: read('base-url') || undefined }),
+/** The connect driver; tests shorten how long a refused port is tried again. */
+export function makeConnectDriver(waits: Pick<ProbeWaits, 'refusedGiveUpMs'> = {}): BackendDriver<ConnectOptions> {
+  return {
+    options: [{ name: 'base-url', value: ' URL', description: 'OpenAI-compatible URL for connect (e.g. http://127.0.0.1:8080/v1)' }],
+    readOptions: (read) => ({ baseUrl: read('base-url') || undefined }),
+    start: (request) => startConnect(request, waits)
+  }
+}
 
-  async start({ host, options, server, model: requested, apiKey, readyTimeoutMs }) {
-    const given = options.baseUrl ?? server.baseUrl
-    if (!given) throw new Error(`server 'connect' needs a base URL: set ${host.optionRef('base-url')} or server.base-url in the suite`)
-    const baseUrl = normaliseBaseUrl(given)
-    const info = await probeServer(baseUrl, apiKey, readyTimeoutMs)
-    const model = chooseModel(host, requested, info.loadedModels, info.engine, baseUrl)
-    const notApplied = Object.keys(server.settings).map((setting) => ({
-      setting,
-      reason: 'connect mode uses the server as it is running; start it with these settings or use server llama.cpp/lmstudio'
-    }))
-    if (notApplied.length > 0) host.warn(`connect mode does not apply server.settings (${notApplied.map((n) => n.setting).join(', ')})`)
-    const report: ServerReport = {
-      backend: 'connect',
-      engine: info.engine,
-      baseUrl,
-      model,
-      settings: { ...server.settings },
-      ...(info.build ? { build: info.build } : {}),
-      ...(notApplied.length ? { notApplied } : {})
-    }
-    return {
-      backend: 'connect',
-      engine: info.engine,
-      baseUrl,
-      apiKey: apiKey ?? '',
-      model,
-      report: () => report,
-      stop: async () => {}
-    }
+export const connectDriver = makeConnectDriver()
+
+async function startConnect({ host, options, server, model: requested, apiKey, readyTimeoutMs }: StartRequest<ConnectOptions>, waits: Pick<ProbeWaits, 'refusedGiveUpMs'>): Promise<ServerSession> {
+  const given = options.baseUrl ?? server.baseUrl
+  if (!given) throw new Error(`server 'connect' needs a base URL: set ${host.optionRef('base-url')} or server.base-url in the suite`)
+  // A key in the URL (user:pass@, ?api_key=) is hidden before any message can quote the URL.
+  for (const secret of secretsInUrl(given)) host.mask(secret)
+  const baseUrl = normaliseBaseUrl(given)
+  // Waits are said through the host; nothing at the port is most often a server never started.
+  const info = await probeServer(baseUrl, apiKey, readyTimeoutMs, {
+    ...waits,
+    onWait: (message) => host.info(message),
+    signal: host.cancelled,
+    refusedAdvice: `With llama.cpp, set ${host.optionRef('server')} (or server.backend in the suite) to llama.cpp and modelgate starts llama-server itself.`
+  })
+  const model = chooseModel(host, requested, info.loadedModels, info.engine, baseUrl)
+  const notApplied = Object.keys(server.settings).map((setting) => ({
+    setting,
+    reason: 'connect mode uses the server as it is running; start it with these settings or use server llama.cpp/lmstudio'
+  }))
+  if (notApplied.length > 0) host.warn(`connect mode does not apply server.settings (${notApplied.map((n) => n.setting).join(', ')})`)
+  const report: ServerReport = {
+    backend: 'connect',
+    engine: info.engine,
+    baseUrl,
+    model,
+    settings: { ...server.settings },
+    ...(info.build ? { build: info.build } : {}),
+    ...(notApplied.length ? { notApplied } : {})
+  }
+  return {
+    backend: 'connect',
+    engine: info.engine,
+    baseUrl,
+    apiKey: apiKey ?? '',
+    model,
+    report: () => report,
+    stop: async () => {}
   }
 }
 

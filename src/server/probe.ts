@@ -1,6 +1,6 @@
 // What answers at a base URL, read off the endpoints each engine alone has: llama-server's
 // /props (with `build_info`) and LM Studio's /api/v0/models.
-import { rootCauseOf } from '../errors.js'
+import { badPortMessage, isConnectionRefused, rootCauseOf } from '../errors.js'
 import type { Engine } from './types.js'
 
 /** The server answered, and what it said ends the wait: no retry can change it. */
@@ -52,21 +52,74 @@ function describeFetchError(url: string, error: unknown): string {
 }
 
 /**
+ * How long a refused connection is tried again. llama-server and LM Studio listen before they
+ * load a model (and answer 503 meanwhile), so a port still refusing after this has no server
+ * starting behind it, and the rest of server-timeout would be spent for nothing.
+ */
+export const REFUSED_GIVE_UP_MS = 30_000
+
+/** How often a wait says it is still waiting. */
+export const WAIT_NOTICE_EVERY_MS = 15_000
+
+export interface ProbeWaits {
+  /** Told when the wait starts and every WAIT_NOTICE_EVERY_MS while it lasts. */
+  onWait?(message: string): void
+  /** How long a refused connection is tried again (REFUSED_GIVE_UP_MS). */
+  refusedGiveUpMs?: number
+  /** Added to the message when nothing listens: how to get a server there. */
+  refusedAdvice?: string
+  /** A cancelled run stops waiting at once. */
+  signal?: AbortSignal
+}
+
+const seconds = (ms: number) => (ms < 950 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`)
+
+/**
  * Waits until the server answers its model list, then tells which engine it is. llama-server
  * answers 503 on every path while it loads the model, so 503 means "not yet", not "broken".
  */
-export async function probeServer(baseUrl: string, apiKey: string | undefined, timeoutMs: number): Promise<EngineInfo> {
+export async function probeServer(baseUrl: string, apiKey: string | undefined, timeoutMs: number, waits: ProbeWaits = {}): Promise<EngineInfo> {
   const modelsUrl = `${baseUrl}/models`
-  const deadline = Date.now() + timeoutMs
+  const startedAt = Date.now()
+  const deadline = startedAt + timeoutMs
+  const refusedGiveUpMs = Math.min(waits.refusedGiveUpMs ?? REFUSED_GIVE_UP_MS, timeoutMs)
+  let refusedSince: number | undefined
+  // What the wait last said: a new reason to wait is said at once, the same one every WAIT_NOTICE_EVERY_MS.
+  let noticed: { reason: 'loading' | 'refused'; at: number } | undefined
+  const notice = (reason: 'loading' | 'refused', message: string) => {
+    const now = Date.now()
+    if (noticed?.reason === reason && now - noticed.at < WAIT_NOTICE_EVERY_MS) return
+    waits.onWait?.(message)
+    noticed = { reason, at: now }
+  }
   let models: { status: number; body: unknown }
   for (;;) {
+    if (waits.signal?.aborted) throw new Error(`cancelled by ${String(waits.signal.reason)} while waiting for the model server at ${baseUrl}`)
     try {
       models = await getJson(modelsUrl, apiKey, Math.max(1000, Math.min(10_000, deadline - Date.now())))
+      refusedSince = undefined
       if (models.status !== 503) break
-      if (Date.now() >= deadline) throw new ServerAnswerError(`the model server at ${baseUrl} was still loading after ${Math.round(timeoutMs / 1000)} s (503 from ${modelsUrl})`)
+      const waited = Date.now() - startedAt
+      if (waited >= timeoutMs) throw new ServerAnswerError(`the model server at ${baseUrl} was still loading after ${seconds(timeoutMs)} (503 from ${modelsUrl})`)
+      const still = waited < 1000 ? 'is loading its model' : `is still loading its model after ${seconds(waited)}`
+      notice('loading', `the model server at ${baseUrl} ${still} (503 from ${modelsUrl}); waiting up to ${seconds(timeoutMs)}`)
     } catch (error) {
       if (error instanceof ServerAnswerError) throw error
-      if (Date.now() >= deadline) throw new Error(describeFetchError(modelsUrl, error), { cause: error })
+      const badPort = badPortMessage(error, modelsUrl)
+      if (badPort) throw new Error(badPort, { cause: error })
+      const now = Date.now()
+      if (isConnectionRefused(error)) {
+        refusedSince ??= now
+        if (now - refusedSince >= refusedGiveUpMs) {
+          const { port, protocol } = new URL(baseUrl)
+          const advice = waits.refusedAdvice ? ` ${waits.refusedAdvice}` : ''
+          throw new Error(
+            `nothing is listening at ${baseUrl} (connection refused for ${seconds(now - refusedSince)}): is the model server running, and is ${port || (protocol === 'https:' ? 443 : 80)} its port?${advice}`,
+            { cause: error }
+          )
+        }
+        notice('refused', `nothing is listening at ${baseUrl} yet (connection refused); waiting up to ${seconds(refusedGiveUpMs)} for a server to start there`)
+      } else if (now >= deadline) throw new Error(describeFetchError(modelsUrl, error), { cause: error })
     }
     await new Promise((resolve) => setTimeout(resolve, 500))
   }
