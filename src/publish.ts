@@ -3,54 +3,15 @@
 // report, so a result is never lost.
 import * as core from '@actions/core'
 import * as github from '@actions/github'
+import { createGitHubClient, GitHubUnanswered, rateLimitOf, untilAborted, type GitHubTiming, type RateLimit } from './github/client.js'
+import { markerFor, upsertComment, type CommentTarget } from './github/comment.js'
 import type { RunHost } from './host/types.js'
 import { Output } from './options.js'
+import { markdownFor, redactedResults } from './hygiene.js'
 import { renderReport } from './report.js'
 import { saveResultsFile } from './results-file.js'
 import type { RunResults } from './results.js'
 import { formatFigure } from './stats.js'
-
-type Octokit = ReturnType<typeof github.getOctokit>
-
-/** The hidden marker a sticky comment is found by; the tag keeps matrix cells apart. */
-export function markerFor(tag: string): string {
-  // No '>' and no '--': the tag can neither end the HTML comment nor make it invalid.
-  const safe = tag.replace(/[^A-Za-z0-9._:/ -]/g, '_').replace(/-{2,}/g, '-')
-  return `<!-- modelgate:sticky-comment tag="${safe}" -->`
-}
-
-export interface CommentTarget {
-  owner: string
-  repo: string
-  issueNumber: number
-}
-
-/** The login the token acts as, to touch only our own comments; undefined when it cannot tell. */
-async function viewerLogin(octokit: Octokit): Promise<string | undefined> {
-  try {
-    const result = await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }')
-    return result.viewer.login
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * Creates the comment that carries `marker`, or updates it in place. Every page of comments is
- * searched, so a long discussion never gets a second report.
- */
-export async function upsertComment(octokit: Octokit, target: CommentTarget, marker: string, body: string): Promise<{ url: string; action: 'created' | 'updated' }> {
-  const params = { owner: target.owner, repo: target.repo, issue_number: target.issueNumber }
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...params, per_page: 100 })
-  const login = await viewerLogin(octokit)
-  const ours = comments.find((c) => c.body?.includes(marker) && (login === undefined || c.user?.login === login))
-  if (ours) {
-    const { data } = await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: ours.id, body })
-    return { url: data.html_url, action: 'updated' }
-  }
-  const { data } = await octokit.rest.issues.createComment({ ...params, body })
-  return { url: data.html_url, action: 'created' }
-}
 
 export function pullRequestOf(context: typeof github.context): CommentTarget | undefined {
   const number = context.payload.pull_request?.number
@@ -58,10 +19,24 @@ export function pullRequestOf(context: typeof github.context): CommentTarget | u
   return { owner: context.repo.owner, repo: context.repo.repo, issueNumber: number }
 }
 
+/** When a rate limit lifts, as a reader can act on: a clock time and how long from now. */
+function whenItResets(limit: RateLimit): string {
+  if (!limit.resetsAt) return 'GitHub gave no reset time; it asks to wait at least a minute'
+  const seconds = Math.max(0, Math.round((limit.resetsAt.getTime() - Date.now()) / 1000))
+  const wait = seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`
+  return `it resets at ${limit.resetsAt.toISOString().slice(11, 19)} UTC, in ${wait}`
+}
+
 function describeCommentError(error: unknown, target: CommentTarget): string {
   const status = (error as { status?: number }).status
   const message = (error as Error).message
   const where = `${target.owner}/${target.repo}#${target.issueNumber}`
+  const limit = rateLimitOf(error)
+  if (limit) {
+    const name = limit.kind === 'primary' ? "GitHub's API rate limit for this token" : "GitHub's secondary rate limit (too many requests too fast)"
+    return `commenting on ${where} hit ${name}; ${whenItResets(limit)}, longer than a run waits. The job summary and the results file still hold the report.`
+  }
+  if (error instanceof GitHubUnanswered) return `commenting on ${where} was given up: ${message}. The job summary and the results file still hold the report.`
   if (status === 403 || status === 404 || status === 401) {
     return (
       `cannot comment on ${where} with the given github-token (HTTP ${status}: ${message}). ` +
@@ -77,12 +52,24 @@ export interface PublishOptions {
   comment: boolean
   commentTag: string
   resultsFile: string
+  /**
+   * Abort it when the run is cancelled: the runner kills a cancelled job a few seconds later, so
+   * the comment is given up at once rather than cut off mid-way. The results file and the summary
+   * are written before the comment is tried, so they are never what is lost.
+   */
+  signal?: AbortSignal
+  /** How long to wait for GitHub; the defaults suit github.com, tests shorten them. */
+  githubTiming?: Partial<GitHubTiming>
 }
+
+/** The longest the comment may take altogether, retries and rate limits included. */
+const COMMENT_BUDGET_MS = 60_000
 
 /** Publishes everywhere it can; each place failing alone is a warning, never a lost result. */
 export async function publishResults(results: RunResults, options: PublishOptions, host: RunHost): Promise<void> {
   const resultsPath = await saveResultsFile(options.resultsFile, results, host)
   if (resultsPath) core.setOutput(Output.ResultsFile, resultsPath)
+  const shown = redactedResults(results, host)
 
   core.setOutput(Output.Passed, String(results.passed))
   core.setOutput(Output.CasesPassed, String(results.cases.filter((c) => c.passed).length))
@@ -91,9 +78,10 @@ export async function publishResults(results: RunResults, options: PublishOption
   core.setOutput(Output.Regressions, String(results.comparison?.regressions ?? 0))
   // No comparison was asked for (baseline: off) or possible: as good as no baseline.
   core.setOutput(Output.Baseline, results.comparison?.baseline ?? 'missing')
+  core.setOutput(Output.FailureKind, results.failureKind ?? '')
 
   try {
-    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderReport(results, { maxLength: 1024 * 1024 - 1024 })).write()
+    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdownFor(renderReport(shown, { maxLength: 1024 * 1024 - 1024 }), host)).write()
   } catch (error) {
     host.warn(`could not write the job summary: ${(error as Error).message}`)
   }
@@ -109,12 +97,23 @@ export async function publishResults(results: RunResults, options: PublishOption
     return
   }
   const marker = markerFor(options.commentTag)
+  const stop = new AbortController()
+  const budget = setTimeout(() => stop.abort(new Error(`posting took longer than ${COMMENT_BUDGET_MS / 1000} s`)), COMMENT_BUDGET_MS)
+  const cancelled = () => stop.abort(new Error('the run was cancelled'))
+  if (options.signal?.aborted) cancelled()
+  options.signal?.addEventListener('abort', cancelled)
   try {
-    const octokit = github.getOctokit(options.githubToken)
-    const { url, action } = await upsertComment(octokit, target, marker, renderReport(results, { marker }))
+    const octokit = createGitHubClient(options.githubToken, { timing: options.githubTiming, signal: stop.signal })
+    const body = markdownFor(renderReport(shown, { marker }), host)
+    const { url, action } = await untilAborted(upsertComment(octokit, target, marker, body), stop.signal)
     host.info(`Comment ${action}: ${url}`)
     core.setOutput(Output.CommentUrl, url)
   } catch (error) {
     host.warn(describeCommentError(error, target))
+  } finally {
+    clearTimeout(budget)
+    options.signal?.removeEventListener('abort', cancelled)
+    // What is still under way (an identity lookup after the listing failed) ends with publishing.
+    stop.abort(new Error('publishing is over'))
   }
 }
