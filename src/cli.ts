@@ -1,9 +1,11 @@
 // Runs a suite locally, as the action would, and prints the same report to stdout.
 //   modelgate --suite examples/suite.yml --server connect --base-url http://127.0.0.1:8080/v1
 import { parseArgs } from 'node:util'
+import { exitCodeOf } from './host/cancel.js'
 import { createCliHost } from './host/cli.js'
+import { logLine, markdownFor, redactedResults } from './hygiene.js'
 import { Input, parseRunOptions, type RunOptions } from './options.js'
-import { runPipeline } from './pipeline.js'
+import { resultsOfBadInput, runPipeline } from './pipeline.js'
 import { renderReport } from './report.js'
 import { saveResultsFile } from './results-file.js'
 import { backendOptionList } from './server/registry.js'
@@ -13,7 +15,7 @@ function usage(): string {
   return `Usage: modelgate --suite FILE [options]
 
 Replays a modelgate suite against a model server and prints the report (Markdown) to stdout.
-Exit status: 0 when the gate passes, 1 when it fails, 2 on a usage error.
+Exit status: 0 when the gate passes, 1 when it fails, 2 on a usage error, 130/143 when\ncancelled by SIGINT/SIGTERM (the report of what was measured is still printed).
 
 Options (the action's inputs, same names):
   --suite FILE                   suite YAML (required)
@@ -68,13 +70,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const flags = parseRunOptions(text, host.optionLabel)
     options = { ...flags, apiKey: flags.apiKey ?? env.MODELGATE_API_KEY }
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${usage()}\n`)
+    const message = (error as Error).message
+    process.stderr.write(`${logLine(message, host)}\n\n${usage()}\n`)
+    // A value that is wrong still leaves a results file, as in the action; a missing --suite is only a usage error.
+    if (text(Input.Suite)) await saveResultsFile(text(Input.ResultsFile) || 'modelgate-results.json', resultsOfBadInput(text(Input.Suite), message), host)
     return 2
   }
   if (options.apiKey) host.mask(options.apiKey)
 
   const results = await runPipeline(options, host)
   await saveResultsFile(options.resultsFile, results, host)
-  process.stdout.write(values.json ? `${JSON.stringify(results, null, 2)}\n` : renderReport(results, { maxLength: Number.MAX_SAFE_INTEGER }))
+  // Redacted at the point of writing, and invisible characters shown, as in the comment.
+  process.stdout.write(values.json ? host.redact(`${JSON.stringify(results, null, 2)}\n`) : markdownFor(renderReport(redactedResults(results, host), { maxLength: Number.MAX_SAFE_INTEGER }), host))
+  if (results.cancelled) return exitCodeOf(results.cancelled.signal)
   return results.passed ? 0 : 1
 }

@@ -1,7 +1,7 @@
 // The gate: from what was measured and compared, whether the step passes, and one line saying why.
 import type { Comparison, SpeedDelta } from './compare/types.js'
 import type { FailOn } from './options.js'
-import type { CaseResult } from './results.js'
+import type { CaseResult, FailureKind } from './results.js'
 
 export interface GateOptions {
   failOn: FailOn
@@ -11,7 +11,20 @@ export interface GateOptions {
 export interface Verdict {
   passed: boolean
   reason: string
+  /** Set when the gate failed. */
+  failureKind?: FailureKind
 }
+
+/** How the run ended, beside what it measured. */
+export interface RunEnd {
+  cancelled: boolean
+  /** Cases of the suite the run never reached. */
+  notRun: number
+}
+
+const SPEED_CHECKS = new Set(['tokens-per-second', 'ttft'])
+// Failures of the server or the network, not of the model's answer.
+const INFRASTRUCTURE_ERRORS = new Set(['timeout', 'connection', 'http', 'stream'])
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
@@ -25,11 +38,20 @@ function speedNote(what: string, delta: SpeedDelta): string {
  * when there is a comparable baseline), on a confirmed speed regression, and on an inconclusive
  * speed comparison only when asked to.
  */
-export function verdictOf(cases: readonly CaseResult[], errors: readonly string[], comparison: Comparison | undefined, options: GateOptions): Verdict {
+export function verdictOf(
+  cases: readonly CaseResult[],
+  errors: readonly string[],
+  comparison: Comparison | undefined,
+  options: GateOptions,
+  end: RunEnd = { cancelled: false, notRun: 0 }
+): Verdict {
   const compared = comparison?.baseline === 'found' ? new Map(comparison.cases.map((c) => [c.id, c])) : undefined
   const onlyNew = options.failOn === 'new-failures' && compared !== undefined
   const failures: string[] = []
   const known: string[] = []
+  let quality = false
+  let speedFailed = false
+  let infrastructure = false
   for (const c of cases) {
     const failing = [...new Set(c.checks.filter((check) => !check.passed).map((check) => check.type))]
     const delta = compared?.get(c.id)
@@ -42,14 +64,30 @@ export function verdictOf(cases: readonly CaseResult[], errors: readonly string[
     const speed = figures
       .filter(([, d]) => d && (d.verdict === 'slower' || (options.failOnInconclusive && d.verdict === 'inconclusive')))
       .map(([what, d]) => speedNote(what, d!))
-    if (counted.length > 0 || speed.length > 0) failures.push(`${c.id} (${[...counted, ...speed].join(', ')})`)
+    if (counted.length > 0 || speed.length > 0) {
+      failures.push(`${c.id} (${[...counted, ...speed].join(', ')})`)
+      // A check that failed because the server never answered says nothing about the model.
+      if (c.samples.some((s) => s.errorKind && INFRASTRUCTURE_ERRORS.has(s.errorKind))) infrastructure = true
+      else if (counted.some((type) => !SPEED_CHECKS.has(type))) quality = true
+      else speedFailed = true
+    }
     const excused = failing.filter((type) => !counted.includes(type))
     if (excused.length > 0) known.push(`${c.id} (${excused.join(', ')})`)
   }
   const knownNote = known.length ? ` Known failures, also failing in the baseline: ${known.join('; ')}.` : ''
-  if (errors.length > 0) return { passed: false, reason: `Stopped early: ${errors[0]}${failures.length ? `. Failed: ${failures.join('; ')}` : ''}` }
-  if (failures.length > 0) return { passed: false, reason: `Failed: ${failures.join('; ')}${knownNote ? `.${knownNote}` : ''}` }
-  if (cases.length === 0) return { passed: false, reason: 'No case was run.' }
+  const failedAlso = failures.length ? `. Failed: ${failures.join('; ')}` : ''
+  // Said only when some cases ran: when none did, the first error says why.
+  const notRun = end.notRun && cases.length > 0 ? `; ${plural(end.notRun, 'case')} not run` : ''
+  if (end.cancelled) {
+    const first = errors.find((e) => e.startsWith('cancelled')) ?? 'cancelled'
+    return { passed: false, reason: `${first[0]!.toUpperCase()}${first.slice(1)}${notRun}${failedAlso}`, failureKind: 'cancelled' }
+  }
+  if (errors.length > 0) return { passed: false, reason: `Stopped early: ${errors[0]}${notRun}${failedAlso}`, failureKind: 'infrastructure' }
+  if (failures.length > 0) {
+    const failureKind: FailureKind = infrastructure ? 'infrastructure' : quality ? 'quality' : 'speed'
+    return { passed: false, reason: `Failed: ${failures.join('; ')}${knownNote ? `.${knownNote}` : ''}`, failureKind }
+  }
+  if (cases.length === 0) return { passed: false, reason: 'No case was run.', failureKind: 'infrastructure' }
   const inconclusive = comparison?.inconclusive ? ` ${plural(comparison.inconclusive, 'speed comparison')} stayed inconclusive.` : ''
   const allPassed = cases.every((c) => c.passed)
   return { passed: true, reason: `${allPassed ? `All ${plural(cases.length, 'case')} passed.` : 'No new failures.'}${knownNote}${inconclusive}` }

@@ -1,21 +1,46 @@
-// The action: inputs → run → publish → verdict. Any error ends in one readable line.
+// The action: inputs → run → publish → verdict. Any error ends in one readable line, and the
+// results file is written in every outcome, a bad input and a cancelled run included.
 import * as core from '@actions/core'
 import * as github from '@actions/github'
 import { actionBaselines } from './baseline/action.js'
 import { createActionHost } from './host/action.js'
+import { exitCodeOf } from './host/cancel.js'
+import { logLine } from './hygiene.js'
 import { readInputs } from './inputs.js'
-import { runPipeline } from './pipeline.js'
+import { Input, Output } from './options.js'
+import { resultsOfBadInput, runPipeline } from './pipeline.js'
 import { publishResults } from './publish.js'
+import { saveResultsFile } from './results-file.js'
+
+/** What a cancelled run may still spend on the comment: the rest of its grace period, less a margin for the summary. */
+const CANCELLED_PUBLISH_MS = 4_000
 
 export async function run(): Promise<void> {
+  const host = createActionHost(process.env, actionBaselines(process.env, github.context))
   try {
-    const host = createActionHost(process.env, actionBaselines(process.env, github.context))
-    const inputs = readInputs(host)
+    let inputs: ReturnType<typeof readInputs>
+    try {
+      inputs = readInputs(host)
+    } catch (error) {
+      const message = (error as Error).message
+      const saved = await saveResultsFile(core.getInput(Input.ResultsFile) || 'modelgate-results.json', resultsOfBadInput(core.getInput(Input.Suite), message), host)
+      if (saved) core.setOutput(Output.ResultsFile, saved)
+      core.setOutput(Output.Passed, 'false')
+      core.setOutput(Output.FailureKind, 'infrastructure')
+      core.setFailed(logLine(message, host))
+      return
+    }
     const results = await runPipeline(inputs, host)
-    await publishResults(results, inputs, host)
-    if (!results.passed) core.setFailed(results.reason)
-    else core.info(results.reason)
+    // Cancelled before or while publishing: the comment gets what is left of the grace period.
+    const publishing = new AbortController()
+    const cutShort = () => setTimeout(() => publishing.abort(), CANCELLED_PUBLISH_MS).unref()
+    if (host.cancelled.aborted) cutShort()
+    else host.cancelled.addEventListener('abort', cutShort, { once: true })
+    await publishResults(results, { ...inputs, signal: publishing.signal }, host)
+    if (!results.passed) core.setFailed(logLine(results.reason, host))
+    else host.info(results.reason)
+    if (results.cancelled) process.exitCode = exitCodeOf(results.cancelled.signal)
   } catch (error) {
-    core.setFailed((error as Error).message)
+    core.setFailed(logLine((error as Error).message, host))
   }
 }

@@ -61,6 +61,29 @@ function environmentOf(): RunResults['environment'] {
   }
 }
 
+/**
+ * The results of a run that never started because its options were wrong: the error, so the
+ * results file exists in every outcome, as the README promises.
+ */
+export function resultsOfBadInput(suitePath: string, message: string): RunResults {
+  const now = new Date().toISOString()
+  return {
+    schemaVersion: 1,
+    passed: false,
+    reason: `Stopped early: ${message}`,
+    suite: { path: suitePath },
+    startedAt: now,
+    finishedAt: now,
+    server: null,
+    cases: [],
+    tokensPerSecond: null,
+    speedSource: null,
+    errors: [message],
+    failureKind: 'infrastructure',
+    environment: environmentOf()
+  }
+}
+
 export async function runPipeline(options: RunOptions, host: RunHost): Promise<RunResults> {
   const startedAt = new Date().toISOString()
   const workspace = host.workspace
@@ -99,27 +122,40 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
       suitePath: suite.path
     })
     host.info(`Replaying ${suite.cases.length} cases against ${session.model} at ${session.baseUrl}`)
-    const target: ReplayTarget = { baseUrl: session.baseUrl, apiKey: session.apiKey, model: session.model, engine: session.engine, requestTimeoutMs: options.requestTimeoutMs }
+    const target: ReplayTarget = {
+      baseUrl: session.baseUrl,
+      apiKey: session.apiKey,
+      model: session.model,
+      engine: session.engine,
+      requestTimeoutMs: options.requestTimeoutMs,
+      readyTimeoutMs: options.serverTimeoutMs
+    }
     const floor = options.minTokensPerSecond ?? suite.minTokensPerSecond
     const assertionsOf = (suiteCase: SuiteCase) => assertionsWithFloor(suiteCase, floor)
-    const repeatOf = (suiteCase: SuiteCase) => (!suiteCase.repeatGiven && isSpeedCase(assertionsOf(suiteCase)) ? SPEED_CASE_REPEAT : suiteCase.repeat)
-    const replay = await replayCases(target, suite.cases, { onSample: (suiteCase, sample) => host.info(sampleProgressLine(suiteCase, sample, repeatOf(suiteCase))) }, repeatOf)
+    // A baseline is what every later run is held to: it takes max-repeat samples of a speed case,
+    // so a comparison's interval is narrow on its side and a slowdown shows after a few samples.
+    const speedRepeat = savesBaseline(options, host) ? options.maxRepeat : SPEED_CASE_REPEAT
+    const repeatOf = (suiteCase: SuiteCase) => (!suiteCase.repeatGiven && isSpeedCase(assertionsOf(suiteCase)) ? speedRepeat : suiteCase.repeat)
+    const progress = { onWait: (message: string) => host.info(message), signal: host.cancelled }
+    const replay = await replayCases(target, suite.cases, { ...progress, onSample: (suiteCase, sample) => host.info(sampleProgressLine(suiteCase, sample, repeatOf(suiteCase))) }, repeatOf)
     if (replay.abortedBy) errors.push(replay.abortedBy)
+    if (host.cancelled.aborted) errors.push(cancelledMessage(host.cancelled, replay.samples, suite.cases, repeatOf))
     const judge = async (suiteCase: SuiteCase, samples: SampleResult[]): Promise<CaseResult> => {
       const judged = await judgeCase(suiteCase.id, assertionsOf(suiteCase), samples)
       const measured = samples.filter((s) => !s.error)
       return { ...judged, tokensPerSecond: median(measured.map((s) => s.tokensPerSecond)), ttftMs: median(measured.map((s) => s.ttftMs)) }
     }
     for (const suiteCase of suite.cases) {
-      const samples = replay.samples.get(suiteCase.id) ?? []
-      // A case the run never reached has nothing to judge; the error already says why.
-      if (samples.length === 0 && replay.abortedBy) continue
+      // A sample cut off by cancellation measured nothing.
+      const samples = (replay.samples.get(suiteCase.id) ?? []).filter((s) => s.errorKind !== 'cancelled')
+      // A case the run never reached has nothing to judge: it is listed as not run, and the error says why.
+      if (samples.length === 0 && (replay.abortedBy || host.cancelled.aborted)) continue
       cases.push(await judge(suiteCase, samples))
     }
     const looked = await lookup
     if (looked.error) errors.push(looked.error)
     baseline = looked.found
-    if (baseline && incomparability(baseline.results, fingerprint).length === 0 && !replay.abortedBy) {
+    if (baseline && incomparability(baseline.results, fingerprint).length === 0 && !replay.abortedBy && !host.cancelled.aborted) {
       const error = await sampleUntilDecided(suite, cases, baseline, options, host, target, judge)
       if (error) errors.push(error)
     }
@@ -129,6 +165,8 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
   } finally {
     if (session) await session.stop()
   }
+  // Cancelled after the last sample (while judging or stopping): said once, like any other stop.
+  if (host.cancelled.aborted && !errors.some((e) => e.startsWith('cancelled by'))) errors.push(`cancelled by ${String(host.cancelled.reason)}`)
 
   const samples = cases.flatMap((c) => c.samples.filter((s) => !s.error))
   const results: RunResults = {
@@ -143,15 +181,18 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
     tokensPerSecond: median(samples.map((s) => s.tokensPerSecond)),
     speedSource: speedSourceOf(samples),
     errors,
+    ...(host.cancelled.aborted ? { cancelled: { signal: String(host.cancelled.reason), at: new Date().toISOString() } } : {}),
+    ...(suite && cases.length < suite.cases.length ? { notRun: suite.cases.filter((c) => !cases.some((r) => r.id === c.id)).map((c) => c.id) } : {}),
     ...(fingerprint ? { fingerprint } : {}),
     environment: environmentOf()
   }
   const saving = shouldSave(options, host, errors)
   const comparison = saving ? undefined : compareWithBaseline(results, baseline, options, Boolean(host.baselines?.stores.length))
   if (comparison) results.comparison = comparison
-  const verdict = verdictOf(cases, errors, comparison, options)
+  const verdict = verdictOf(cases, errors, comparison, options, { cancelled: host.cancelled.aborted, notRun: results.notRun?.length ?? 0 })
   results.passed = verdict.passed
   results.reason = verdict.reason
+  if (verdict.failureKind) results.failureKind = verdict.failureKind
   if (keys && saving) {
     const saved = await saveBaseline(host.baselines?.stores ?? [], results, keys, host)
     if (saved.length > 0) host.info(`Saved this run as the baseline (${saved.join(', ')})`)
@@ -160,11 +201,23 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
   return results
 }
 
-/** A run that saves the baseline (the default branch's) is what others compare with, not compared itself. */
+/** "cancelled by SIGINT after 13 of 15 samples; what was measured is kept" */
+function cancelledMessage(signal: AbortSignal, samples: ReadonlyMap<string, SampleResult[]>, cases: readonly SuiteCase[], repeatOf: (c: SuiteCase) => number): string {
+  const taken = [...samples.values()].flat().filter((s) => s.errorKind !== 'cancelled').length
+  const planned = cases.reduce((n, c) => n + repeatOf(c), 0)
+  return `cancelled by ${String(signal.reason)} after ${taken} of ${planned} samples; what was measured is kept`
+}
+
+/** Whether this run means to be the baseline (the default branch's, or `baseline: save`). */
+function savesBaseline(options: RunOptions, host: RunHost): boolean {
+  if (options.baselineFile) return false
+  return options.baseline === 'save' || (options.baseline === 'auto' && host.baselines?.onDefaultBranch === true)
+}
+
+/** A run that saves the baseline is what others compare with, not compared itself. */
 function shouldSave(options: RunOptions, host: RunHost, errors: readonly string[]): boolean {
   // A run that stopped early measured too little to be what later runs are held to.
-  if (errors.length > 0 || options.baselineFile) return false
-  return options.baseline === 'save' || (options.baseline === 'auto' && host.baselines?.onDefaultBranch === true)
+  return errors.length === 0 && savesBaseline(options, host)
 }
 
 async function lookForBaseline(options: RunOptions, host: RunHost, keys: BaselineKeys): Promise<FoundBaseline | undefined> {
@@ -209,10 +262,15 @@ async function sampleUntilDecided(
       const count = Math.min(MORE_SAMPLES_STEP, options.maxRepeat - result.samples.length)
       const total = result.samples.length + count
       host.info(`${current.id}: speed against the baseline is not decided yet; taking ${count} more samples`)
-      const more = await replayMore(target, suiteCase, result.samples.length, count, { onSample: (c, sample) => host.info(sampleProgressLine(c, sample, total)) })
-      result = await judge(suiteCase, [...result.samples, ...more.samples])
+      const more = await replayMore(target, suiteCase, result.samples.length, count, {
+        signal: host.cancelled,
+        onSample: (c, sample) => host.info(sampleProgressLine(c, sample, total))
+      })
+      // A sample cut off by cancellation measured nothing; the pipeline says the run was cancelled.
+      result = await judge(suiteCase, [...result.samples, ...more.samples.filter((s) => s.errorKind !== 'cancelled')])
       cases[index] = result
       if (more.abortedBy) return more.abortedBy
+      if (more.cancelled) return undefined
     }
   }
   return undefined

@@ -3,7 +3,7 @@
 import type { CaseComparison, Comparison, SpeedDelta } from './compare/types.js'
 import { extractCodeBlocks } from './checks/code/extract.js'
 import { formatParameterCount } from './environment/model.js'
-import type { CaseResult, CheckResult, RunResults, SampleResult } from './results.js'
+import type { CaseResult, CheckResult, FailureKind, RunResults, SampleResult } from './results.js'
 import { formatFigure } from './stats.js'
 
 /** GitHub rejects issue comments longer than this. */
@@ -15,9 +15,13 @@ export interface RenderOptions {
   maxLength?: number
 }
 
-/** Breaks @mentions with a zero-width space so a model cannot ping people from a comment. */
+/**
+ * Breaks @mentions outside code so a model cannot ping people from a comment: a zero-width space
+ * written as an entity (as Renovate does), so the text itself holds no invisible character. Code
+ * blocks need nothing: GitHub never links or notifies a mention inside code.
+ */
 function neutraliseMentions(text: string): string {
-  return text.replace(/@(?=[A-Za-z0-9_-])/g, '@\u200b')
+  return text.replace(/@(?=[A-Za-z0-9_-])/g, '@&#8203;')
 }
 
 /** Text that renders as itself in Markdown and in a table cell: no HTML, no links, no markup. */
@@ -183,7 +187,7 @@ function renderChart(results: RunResults): string {
 function renderDrift(compared: CaseComparison | undefined, budget: OutputBudget): string[] {
   if (!compared?.answer?.changed || !compared.answer.diff || budget === 0) return []
   const diff = budget !== null && compared.answer.diff.length > budget ? `${compared.answer.diff.slice(0, budget)}\n…` : compared.answer.diff
-  return ['', '<details>', '<summary>The answer changed from the baseline\'s</summary>', '', fence(neutraliseMentions(diff), 'diff'), '', '</details>']
+  return ['', '<details>', '<summary>The answer changed from the baseline\'s</summary>', '', fence(diff, 'diff'), '', '</details>']
 }
 
 function sampleSummary(c: CaseResult, s: SampleResult): string {
@@ -201,9 +205,9 @@ function sampleSummary(c: CaseResult, s: SampleResult): string {
 type OutputBudget = number | null
 
 function renderOutput(text: string, budget: OutputBudget): string {
-  if (budget === null || text.length <= budget) return fence(neutraliseMentions(text))
+  if (budget === null || text.length <= budget) return fence(text)
   const kept = text.slice(0, budget)
-  return `${fence(neutraliseMentions(kept))}\n\n_Output trimmed to ${budget} of ${text.length} characters to fit the comment; the results file has all of it._`
+  return `${fence(kept)}\n\n_Output trimmed to ${budget} of ${text.length} characters to fit the comment; the results file has all of it._`
 }
 
 function renderCaseDetails(c: CaseResult, budget: OutputBudget, compared?: CaseComparison): string {
@@ -213,7 +217,7 @@ function renderCaseDetails(c: CaseResult, budget: OutputBudget, compared?: CaseC
     const quoted = check.passed ? undefined : lineOfSample(c, check)
     if (quoted !== undefined && budget !== 0) {
       const where = `  Line ${check.line}${c.samples.length > 1 ? ` of sample ${(check.sample ?? 0) + 1}` : ''}:`
-      lines.push('', where, '', indent(fence(neutraliseMentions(quoted.text.slice(0, 300)), quoted.language), '  '), '')
+      lines.push('', where, '', indent(fence(quoted.text.slice(0, 300), quoted.language), '  '), '')
     }
   }
   lines.push(...renderDrift(compared, budget))
@@ -279,7 +283,7 @@ function renderServer(results: RunResults): string {
 function renderLogTail(results: RunResults): string {
   const tail = results.server?.logTail
   if (!tail?.length || (results.passed && results.errors.length === 0)) return ''
-  return ['<details>', '<summary>Server log (last lines)</summary>', '', fence(neutraliseMentions(tail.join('\n'))), '', '</details>'].join('\n')
+  return ['<details>', '<summary>Server log (last lines)</summary>', '', fence(tail.join('\n')), '', '</details>'].join('\n')
 }
 
 function speedNote(results: RunResults): string {
@@ -293,15 +297,31 @@ function speedNote(results: RunResults): string {
   return `_${said} Median over all measured samples: ${formatFigure(results.tokensPerSecond)} tokens/s._`
 }
 
+/** What each failure kind tells the reader to look at. */
+const FAILURE_KINDS: Record<FailureKind, string> = {
+  quality: "the model's answers failed a check.",
+  speed: 'the model was slower than the floor or than the baseline.',
+  infrastructure: 'the server, the network or the input failed, not the model: the figures are incomplete.',
+  cancelled: 'the run was cancelled; the figures are what was measured before.'
+}
+
 export function renderVerdict(results: RunResults): string {
   const passed = results.cases.filter((c) => c.passed).length
   const icon = results.passed ? '✅' : '❌'
-  const title = `### ${icon} modelgate ${results.passed ? 'passed' : 'failed'}${results.suite.name ? `: ${escapeMarkdown(results.suite.name)}` : ''}`
-  const count = results.cases.length === 0 ? 'No case was run' : `${passed} of ${results.cases.length} case${results.cases.length === 1 ? '' : 's'} passed`
+  const outcome = results.cancelled ? 'was cancelled' : results.passed ? 'passed' : 'failed'
+  const title = `### ${results.cancelled ? '⏹️' : icon} modelgate ${outcome}${results.suite.name ? `: ${escapeMarkdown(results.suite.name)}` : ''}`
+  const notRun = results.notRun?.length ?? 0
+  const total = results.cases.length + notRun
+  const count =
+    results.cases.length === 0
+      ? 'No case was run'
+      : `${passed} of ${total} case${total === 1 ? '' : 's'} passed${notRun ? `, ${notRun} not run` : ''}`
   const env = results.environment
   const link = runLink(env?.runUrl, 'this workflow run')
   const judged = env?.sha ? `Judged \`${shortSha(env.sha)}\`${link ? ` in ${link}` : ''}.` : ''
-  return `${title}\n\n**${count}.** ${escapeMarkdown(results.reason)}${judged ? `\n\n${judged}` : ''}`
+  const kind = results.failureKind ? `\n\nFailure kind: \`${results.failureKind}\` — ${FAILURE_KINDS[results.failureKind]}` : ''
+  const missing = notRun ? `\n\nNot run: ${results.notRun!.map((id) => escapeMarkdown(id)).join(', ')}.` : ''
+  return `${title}\n\n**${count}.** ${escapeMarkdown(results.reason)}${kind}${missing}${judged ? `\n\n${judged}` : ''}`
 }
 
 function compose(results: RunResults, options: RenderOptions, budget: OutputBudget, caseRows: number): string {

@@ -83,8 +83,10 @@ describe('server: connect', () => {
     expect(body).toContain('| Backend | connect (llama.cpp) |')
     expect(body).toContain(`| Server | ${server.baseUrl} |`)
     // The model's text is fenced, with the mention broken.
-    expect(body).toContain('```\nUse `Objects.requireNonNull(userId)` first.\n\nPing @\u200boctocat <b>now</b>.\n```')
-    expect(body).not.toMatch(/(^|[^`])@octocat/)
+    expect(body).toContain('```\nUse `Objects.requireNonNull(userId)` first.\n\nPing @octocat <b>now</b>.\n```')
+    // Inside code a mention notifies no one; outside it the model's text can ping no one.
+    const prose = body.replace(/^(`{3,})[^\n]*\n[\s\S]*?^\1$/gm, '')
+    expect(prose).not.toContain('@octocat')
 
     const second = await run({ inputs: {} })
     expect(second.exitCode).toBe(0)
@@ -152,9 +154,42 @@ describe('server: connect', () => {
     const port = await closedPort()
     const result = await run({ inputs: { 'base-url': `http://127.0.0.1:${port}/v1`, 'server-timeout': '1' } })
     expect(result.exitCode).toBe(1)
-    expect(result.stdout).toContain(`::error::Stopped early: cannot reach the model server at http://127.0.0.1:${port}/v1/models: ECONNREFUSED\n`)
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^::error::Stopped early: nothing is listening at http://127\\.0\\.0\\.1:${port}/v1 \\(connection refused for [\\d.]+ s\\): is the model server running, and is ${port} its port\\? ` +
+          "With llama\\.cpp, set the input 'server' \\(or server\\.backend in the suite\\) to llama\\.cpp and modelgate starts llama-server itself\\.$",
+        'm'
+      )
+    )
+    expect(result.outputs['failure-kind']).toBe('infrastructure')
     expect(github.comments[0]!.body).toContain('### ❌ modelgate failed: connect smoke')
   }, 60_000)
+})
+
+describe('a cancelled run in connect mode', () => {
+  it('writes what it measured everywhere, marked cancelled, and leaves the server it did not start running', async () => {
+    await writeFile(path.join(workspace, 'many.yml'), 'cases:\n  - id: many\n    prompt: go\n    repeat: 100\n    assert:\n      - type: contains\n        value: requireNonNull\n')
+    let signalled = false
+    const result = await run({
+      inputs: { suite: 'many.yml', 'results-file': 'cancelled-connect.json', 'comment-tag': 'cancel-connect' },
+      onStdout: (text, child) => {
+        if (!signalled && text.includes('many sample 3/100')) {
+          signalled = true
+          child.kill('SIGINT')
+        }
+      }
+    })
+    expect(result.exitCode).toBe(130)
+    const results = JSON.parse(await readFile(path.join(workspace, 'cancelled-connect.json'), 'utf8')) as RunResults
+    expect(results.cancelled?.signal).toBe('SIGINT')
+    expect(results.cases[0]!.samples.length).toBeGreaterThanOrEqual(3)
+    expect(results.cases[0]!.samples.every((s) => !s.error && s.text === ANSWER)).toBe(true)
+    expect(result.outputs['failure-kind']).toBe('cancelled')
+    expect(result.summary).toContain('### ⏹️ modelgate was cancelled')
+    expect(github.comments.find((c) => c.body.includes('tag="cancel-connect"'))?.body).toContain('Failure kind: `cancelled`')
+    // connect mode never stops a server it found running.
+    expect((await fetch(`${server.baseUrl}/models`)).status).toBe(200)
+  }, 120_000)
 })
 
 describe('a server that dies in the middle of the suite', () => {

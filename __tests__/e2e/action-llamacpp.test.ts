@@ -97,7 +97,10 @@ describe('cancellation', () => {
       ...hooks
     })
 
-  beforeAll(() => writeFile(path.join(workspace, 'long.yml'), 'cases:\n  - id: long\n    prompt: go\n    repeat: 100\n'))
+  beforeAll(async () => {
+    await writeFile(path.join(workspace, 'long.yml'), 'cases:\n  - id: long\n    prompt: go\n    repeat: 100\n')
+    await writeFile(path.join(workspace, 'fifteen.yml'), 'cases:\n  - id: long\n    prompt: go\n    repeat: 15\n  - id: never-reached\n    prompt: go\n')
+  })
 
   it('stops llama-server in the post step when the main step is killed mid-run', async () => {
     const main = await runLong({
@@ -123,18 +126,63 @@ describe('cancellation', () => {
     expect(processesMentioning(slowModel())).toEqual([])
   }, 120_000)
 
-  it('takes llama-server down with it when the main step is cancelled', async () => {
-    let signalled = false
+  // As the runner cancels a job: SIGINT, then (7.5 s later) SIGTERM, then a kill. Each signal alone
+  // must leave the results file, the summary, the outputs and the comment, marked cancelled.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`keeps what it measured when cancelled by ${signal} after 13 of 15 samples, and leaves no llama-server`, async () => {
+      let signalledAt = 0
+      const tag = `cancel-${signal}`
+      const main = await runAction({
+        workspace,
+        apiUrl: github.url,
+        event: pullRequestEvent(7),
+        inputs: { suite: 'fifteen.yml', server: 'llama.cpp', model: 'slow.gguf', 'llama-server-path': process.env.LLAMA_SERVER!, 'comment-tag': tag, 'results-file': 'cancelled.json' },
+        onStdout: (text, child) => {
+          if (!signalledAt && text.includes('long sample 13/15')) {
+            signalledAt = performance.now()
+            child.kill(signal)
+          }
+        }
+      })
+      const tookMs = performance.now() - signalledAt
+      expect(signalledAt).toBeGreaterThan(0)
+      expect(main.exitCode).toBe(signal === 'SIGINT' ? 130 : 143)
+      expect(tookMs).toBeLessThan(6_000)
+      const results = JSON.parse(await readFile(path.join(workspace, 'cancelled.json'), 'utf8')) as RunResults
+      expect(results.cancelled?.signal).toBe(signal)
+      expect(results.failureKind).toBe('cancelled')
+      expect(results.passed).toBe(false)
+      // The 13 samples announced, and perhaps the one that finished as the signal arrived.
+      const kept = results.cases[0]!.samples
+      expect(kept.length).toBeGreaterThanOrEqual(13)
+      expect(kept.every((s) => !s.error && (s.tokensPerSecond ?? 0) > 0)).toBe(true)
+      expect(results.errors[0]).toMatch(new RegExp(`^cancelled by ${signal} after 1[34] of 16 samples; what was measured is kept$`))
+      expect(results.notRun).toEqual(['never-reached'])
+      expect(main.outputs).toMatchObject({ passed: 'false', 'failure-kind': 'cancelled', 'results-file': path.join(workspace, 'cancelled.json') })
+      expect(main.summary).toContain('### ⏹️ modelgate was cancelled')
+      const comment = github.comments.find((c) => c.body.startsWith(`<!-- modelgate:sticky-comment tag="${tag}" -->`))
+      expect(comment?.body).toContain('Failure kind: `cancelled`')
+      expect(comment?.body).toContain('**1 of 2 cases passed, 1 not run.**')
+      expect(comment?.body).toContain('Not run: never-reached.')
+      expect(main.stdout).toMatch(new RegExp(`^::error::Cancelled by ${signal} after 1[34] of 16 samples`, 'm'))
+      // No post step needed: the server is gone already.
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      expect(processesMentioning(slowModel())).toEqual([])
+    }, 120_000)
+  }
+
+  it('a second signal ends the step at once, and takes llama-server down with it', async () => {
+    let signals = 0
     const main = await runLong({
       onStdout: (text, child) => {
-        if (!signalled && text.includes('long sample 1/100')) {
-          signalled = true
+        if (signals === 0 && text.includes('long sample 1/100')) {
+          signals++
+          child.kill('SIGINT')
           child.kill('SIGINT')
         }
       }
     })
     expect(main.exitCode).toBe(130)
-    // No post step needed: the server is gone already.
     await new Promise((resolve) => setTimeout(resolve, 500))
     expect(processesMentioning(slowModel())).toEqual([])
   }, 120_000)

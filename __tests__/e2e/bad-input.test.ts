@@ -127,8 +127,24 @@ describe('bad input fails the step with one line that names the cause', () => {
     expect(run.outputs.passed).toBe('true')
   }, 60_000)
 
-  it('a bad input value, named with the allowed values', async () => {
-    const run = await gate({ server: 'ollama' })
-    expect(errorLine(run)).toBe("::error::Invalid input 'server' 'ollama': expected one of connect, llama.cpp, lmstudio.")
+  it('a bad input value, named with the allowed values, still leaves a results file with the error', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ server: 'ollama' }, "Invalid input 'server' 'ollama': expected one of connect, llama.cpp, lmstudio."],
+      [{ 'request-timeout': 'abc' }, ''],
+      [{ 'min-tokens-per-second': '-3' }, '']
+    ]
+    for (const [inputs, expected] of cases) {
+      const file = `bad-${Object.keys(inputs)[0]}.json`
+      const run = await runAction({ workspace, inputs: { suite: 'suite.yml', 'llama-server-path': process.env.LLAMA_SERVER!, comment: 'false', 'results-file': file, ...inputs } })
+      const line = errorLine(run)
+      expect(run.exitCode).toBe(1)
+      if (expected) expect(line).toBe(`::error::${expected}`)
+      // The message names the input, whatever its wording.
+      expect(line).toContain(`input '${Object.keys(inputs)[0]}'`)
+      const results = JSON.parse(await readFile(path.join(workspace, file), 'utf8')) as RunResults
+      expect(results).toMatchObject({ passed: false, failureKind: 'infrastructure', cases: [], suite: { path: 'suite.yml' } })
+      expect(`::error::${results.errors[0]}`).toBe(line)
+      expect(run.outputs).toMatchObject({ passed: 'false', 'failure-kind': 'infrastructure', 'results-file': path.join(workspace, file) })
+    }
   }, 60_000)
 })

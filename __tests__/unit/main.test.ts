@@ -90,17 +90,22 @@ describe('the action', () => {
     expect(core.outputs()).toMatchObject({ passed: 'false', 'cases-passed': '0', 'cases-failed': '1' })
   })
 
-  it('rejects a bad input by its name and the allowed values, before anything runs', async () => {
+  it('rejects a bad input by its name and the allowed values before anything runs, and still writes the results file', async () => {
     core.inputs.server = 'ollama'
     await run()
-    expect(core.setFailed).toHaveBeenCalledWith("Invalid input 'server' 'ollama': expected one of connect, llama.cpp, lmstudio.")
-    expect(core.setOutput).not.toHaveBeenCalled()
+    const message = "Invalid input 'server' 'ollama': expected one of connect, llama.cpp, lmstudio."
+    expect(core.setFailed).toHaveBeenCalledWith(message)
+    const file = path.join(workspace, 'modelgate-results.json')
+    expect(core.outputs()).toEqual({ 'results-file': file, passed: 'false', 'failure-kind': 'infrastructure' })
+    const results = JSON.parse(await readFile(file, 'utf8')) as RunResults
+    expect(results).toMatchObject({ passed: false, errors: [message], cases: [], failureKind: 'infrastructure' })
+    expect(api.comments).toHaveLength(0)
   })
 
   it('needs the suite input', async () => {
     core.inputs.suite = ''
     await run()
-    expect(core.setFailed).toHaveBeenCalledWith('Input required and not supplied: suite')
+    expect(core.setFailed).toHaveBeenCalledWith("Missing input 'suite': the path of the suite YAML, relative to the workspace.")
   })
 
   it('masks the api-key before anything can print it', async () => {

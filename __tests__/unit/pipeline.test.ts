@@ -194,7 +194,10 @@ describe('runPipeline with bad input', () => {
     const suite = await suiteFile('closed.yml', 'cases:\n  - id: x\n    prompt: Go.\n')
     const port = await closedPort()
     const { results } = await run({ suite, 'base-url': `http://127.0.0.1:${port}`, 'server-timeout': '0.3' })
-    expect(results.errors).toEqual([`cannot reach the model server at http://127.0.0.1:${port}/v1/models: ECONNREFUSED`])
+    expect(results.errors).toEqual([
+      `nothing is listening at http://127.0.0.1:${port}/v1 (connection refused for 0.5 s): is the model server running, and is ${port} its port? ` +
+        'With llama.cpp, set --server (or server.backend in the suite) to llama.cpp and modelgate starts llama-server itself.'
+    ])
   })
 
   it('says lmstudio is not available yet and what to use instead', async () => {
@@ -271,4 +274,66 @@ describe('the verdict and the progress line', () => {
     expect(sampleProgressLine(suiteCase, sample)).toBe('c sample 2/3: 148.8 tokens/s')
     expect(sampleProgressLine(suiteCase, { ...sample, tokensPerSecond: null, error: 'lost it' })).toBe('c sample 2/3: – tokens/s, failed: lost it')
   })
+})
+
+describe('a cancelled run', () => {
+  afterEach(() => {
+    server.eventIntervalMs = 0
+  })
+
+  it('stops replay at once and keeps every sample measured before, marked cancelled, with the cases not reached listed', async () => {
+    await suiteFile('cancel.yml', SUITE.replace('repeat: 2', 'repeat: 6'))
+    const host = recordingHost('cli', workspace)
+    // About 20 events 30 ms apart: each sample takes some 600 ms, so the signal lands mid-sample.
+    server.eventIntervalMs = 30
+    const pending = runPipeline(optionsFor({ suite: 'cancel.yml', 'base-url': server.url }), host)
+    const started = Date.now()
+    while (!host.lines.some((l) => l.startsWith('keeps-validation sample 2/6'))) {
+      if (Date.now() - started > 20_000) throw new Error(`no second sample: ${host.lines.join('\n')}`)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    const signalledAt = Date.now()
+    host.cancel('SIGTERM')
+    const results = await pending
+    expect(Date.now() - signalledAt).toBeLessThan(1_500)
+    expect(results.cancelled?.signal).toBe('SIGTERM')
+    expect(results.failureKind).toBe('cancelled')
+    expect(results.passed).toBe(false)
+    const kept = results.cases[0]!.samples
+    expect(kept).toHaveLength(2)
+    expect(kept.every((s) => !s.error && s.text.includes('Result.error(50001'))).toBe(true)
+    expect(results.notRun).toEqual(['forgets-nothing'])
+    expect(results.errors).toEqual(['cancelled by SIGTERM after 2 of 7 samples; what was measured is kept'])
+    expect(results.reason).toBe('Cancelled by SIGTERM after 2 of 7 samples; what was measured is kept; 1 case not run')
+  }, 30_000)
+
+  it('cancelled before anything ran: no case judged, all listed as not run', async () => {
+    const host = recordingHost('cli', workspace)
+    host.cancel('SIGINT')
+    const results = await runPipeline(optionsFor({ suite: await suiteFile('early.yml', SUITE), 'base-url': server.url }), host)
+    expect(results.cases).toEqual([])
+    expect(results.notRun).toEqual(['keeps-validation', 'forgets-nothing'])
+    expect(results.failureKind).toBe('cancelled')
+    expect(results.errors[0]).toMatch(/^cancelled by SIGINT/)
+  })
+})
+
+describe('the kind of failure', () => {
+  it('tells a failing check from a slow model from a server that failed', async () => {
+    const PASSING = SUITE.replace('value: updateUserStatus', 'value: no such word')
+    const quality = await run({ suite: await suiteFile('kind-q.yml', PASSING.replace('Result.error(50001', 'no such text')), 'base-url': server.url })
+    expect(quality.results.failureKind).toBe('quality')
+    const speed = await run({ suite: await suiteFile('kind-s.yml', PASSING.replace('min: 1', 'min: 1000000000')), 'base-url': server.url })
+    expect(speed.results.failureKind).toBe('speed')
+    // Every measured request answers 500 (the warm-up passes): each sample is tried 4 times, then fails.
+    server.fault = 'server-error'
+    server.faultAfter = 1
+    const infrastructure = await run({ suite: await suiteFile('kind-i.yml', PASSING), 'base-url': server.url })
+    expect(infrastructure.results.failureKind).toBe('infrastructure')
+    expect(infrastructure.results.cases[0]!.samples[0]).toMatchObject({ retries: 3, errorKind: 'http' })
+    server.fault = 'none'
+    const passing = await run({ suite: await suiteFile('kind-p.yml', PASSING), 'base-url': server.url })
+    expect(passing.results.passed).toBe(true)
+    expect(passing.results.failureKind).toBeUndefined()
+  }, 60_000)
 })

@@ -35,14 +35,14 @@ describe('renderReport', () => {
     expect(prose).not.toContain('<img')
     expect(prose).not.toContain('<b>')
     expect(prose).not.toMatch(/@octocat/)
-    expect(body).toContain('`````\nDone. ```\n</details><img src=x onerror=alert(1)> @\u200boctocat please merge\n````\nstill code\n`````')
+    expect(body).toContain('`````\nDone. ```\n</details><img src=x onerror=alert(1)> @octocat please merge\n````\nstill code\n`````')
     // The failing line is quoted in a fence of its own.
-    expect(body).toContain('```\n</details><img src=x onerror=alert(1)> @\u200boctocat please merge\n```')
+    expect(body).toContain('```\n</details><img src=x onerror=alert(1)> @octocat please merge\n```')
     expect(body.match(/<details>/g)?.length).toBe(body.match(/<\/details>/g)!.length - 2)
   })
 
   it('escapes what servers and models say outside fences', () => {
-    expect(escapeMarkdown('a|b <script> `x` *y* @team [l](u)\nz')).toBe('a\\|b &lt;script&gt; \\`x\\` \\*y\\* @\u200bteam \\[l\\](u) z')
+    expect(escapeMarkdown('a|b <script> `x` *y* @team [l](u)\nz')).toBe('a\\|b &lt;script&gt; \\`x\\` \\*y\\* @&#8203;team \\[l\\](u) z')
     expect(fence('no ticks')).toBe('```\nno ticks\n```')
     expect(fence('has ```` four')).toBe('`````\nhas ```` four\n`````')
   })
@@ -59,7 +59,7 @@ describe('renderReport', () => {
     const body = renderReport(results)
     expect(body).toContain('**No case was run.** Stopped early: lost the connection to http://127.0.0.1:8080/v1: ECONNRESET\n\n> ⚠️ could not stop the server\n')
     expect(body.match(/ECONNRESET/g)).toHaveLength(1)
-    expect(body).toContain('<summary>Server log (last lines)</summary>\n\n```\nE llama_model_load: error loading model @\u200bsomeone\n```')
+    expect(body).toContain('<summary>Server log (last lines)</summary>\n\n```\nE llama_model_load: error loading model @someone\n```')
   })
 
   it('stays under the limit by trimming outputs first, never the verdict', () => {

@@ -8,11 +8,12 @@ import { stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { modelFactsOf, type ModelFacts } from '../../environment/model.js'
+import { secretsInArgs } from '../../hygiene.js'
 import { readGgufHeader } from '../../gguf/reader.js'
 import type { ServerReport } from '../../results.js'
 import { ServerStartError, type BackendDriver, type ServerSession, type StartRequest } from '../types.js'
 import { checkBuildKnows, findLlamaServer } from './binary.js'
-import { settingsToFlags, SettingError, splitArgs } from './flags.js'
+import { settingsToFlags, SettingError, splitArgs, twoWordArgs } from './flags.js'
 import { freePort, ServerLog, stopByPid, stopProcess, waitUntilReady } from './process.js'
 
 export interface LlamaCppOptions {
@@ -62,7 +63,9 @@ export async function startLlamaServer(request: StartRequest<LlamaCppOptions>): 
     if (error instanceof SettingError) throw new Error(`${request.suitePath}: ${error.message}`, { cause: error })
     throw error
   }
-  const extraArgs = [...server.extraArgs, ...options.extraArgs]
+  // llama-server knows only `--flag value`; the suite's list never went through splitArgs.
+  const extraArgs = twoWordArgs([...server.extraArgs, ...options.extraArgs])
+  for (const secret of secretsInArgs(extraArgs)) host.mask(secret)
   // A port or host the user chose in extra-args is the one to talk to; else a free loopback port.
   const userPort = valueOf(extraArgs, '--port')
   const userHost = valueOf(extraArgs, '--host')
@@ -83,8 +86,8 @@ export async function startLlamaServer(request: StartRequest<LlamaCppOptions>): 
   const log = new ServerLog(logPath)
   // A key given to llama-server in extra-args is what the client must send, and a secret: it is
   // masked in the log and shown as *** in the report.
-  const serverKey = valueOf(extraArgs, '--api-key')
-  if (serverKey) host.mask(serverKey)
+  // llama-server takes a comma-separated list of keys; the client sends the first.
+  const serverKey = valueOf(extraArgs, '--api-key')?.split(',')[0]
   const shownFlags = [binary, ...flags.map((flag, i) => (flags[i - 1] === '--api-key' ? '***' : flag))]
   host.info(`Starting ${shownFlags.join(' ')}`)
   const child = spawn(binary, flags, { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -108,6 +111,8 @@ export async function startLlamaServer(request: StartRequest<LlamaCppOptions>): 
     if (stopped) return
     stopped = true
     withdrawCancel()
+    // A cancelled run has seconds left to write its results: no grace for llama-server's shutdown.
+    if (host.cancelled.aborted) child.kill('SIGKILL')
     await stopProcess(child)
     log.close()
     host.saveState(LlamaCppState.ServerPid, '')
@@ -124,7 +129,7 @@ export async function startLlamaServer(request: StartRequest<LlamaCppOptions>): 
     logTail: log.tail()
   })
   try {
-    await waitUntilReady(origin, child, log, request.readyTimeoutMs, ref)
+    await waitUntilReady(origin, child, log, request.readyTimeoutMs, ref, host.cancelled)
   } catch (error) {
     await stop()
     throw new ServerStartError((error as Error).message, reportSoFar(), { cause: error })

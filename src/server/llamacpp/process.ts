@@ -70,12 +70,20 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   }
 }
 
-export async function waitUntilReady(origin: string, child: ChildProcess, log: ServerLog, timeoutMs: number, ref: (name: string) => string): Promise<void> {
+export async function waitUntilReady(
+  origin: string,
+  child: ChildProcess,
+  log: ServerLog,
+  timeoutMs: number,
+  ref: (name: string) => string,
+  cancelled?: AbortSignal
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   let exit: string | undefined
   child.once('exit', (code, signal) => (exit = signal ? `was killed by ${signal}` : `exited with code ${code}`))
   let lastStatus = 'no answer'
   while (Date.now() < deadline) {
+    if (cancelled?.aborted) throw new Error(`cancelled by ${String(cancelled.reason)} while llama-server was loading the model`)
     if (exit) throw new Error(`llama-server ${exit} before it was ready: ${log.reason() || 'it printed nothing'}`)
     try {
       const response = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(2000) })
