@@ -55,6 +55,10 @@ export interface FixtureServer {
   chatLoadingUntil: number
   /** Pause between the stream's events in ms, as a server decoding token by token; 0 sends the whole stream in one write, as a buffering proxy would. */
   eventIntervalMs: number
+  /** The model id the server lists instead of the transcript's (hostile text, for instance). */
+  modelId?: string
+  /** The message of the `bad-request` fault's error body instead of the transcript's. */
+  errorMessage?: string
   close(): Promise<void>
 }
 
@@ -124,7 +128,14 @@ export async function startFixtureServer(): Promise<FixtureServer> {
       }
       if (req.url === '/health') return json(200, '{"status":"ok"}')
       if (req.url === '/props') return json(200, fixture('props.json'))
-      if (req.url === '/v1/models') return json(200, fixture('v1-models.json'))
+      if (req.url === '/v1/models') {
+        const models = JSON.parse(fixture('v1-models.json')) as { models: { name: string; model: string }[]; data: { id: string }[] }
+        if (state.modelId !== undefined) {
+          for (const m of models.models) m.name = m.model = state.modelId
+          for (const m of models.data) m.id = state.modelId
+        }
+        return json(200, JSON.stringify(models))
+      }
       if (req.url === '/v1/chat/completions' && req.method === 'POST') {
         state.chatRequests.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>)
         state.chatAuthorizations.push(req.headers.authorization)
@@ -135,7 +146,10 @@ export async function startFixtureServer(): Promise<FixtureServer> {
         if (fault === 'drop-connection') return void req.socket.destroy()
         if (fault === 'bad-request') {
           const { status, body } = httpBody('chat-bad-request.http')
-          return json(status, body)
+          if (state.errorMessage === undefined) return json(status, body)
+          const parsed = JSON.parse(body) as { error: { message: string } }
+          parsed.error.message = state.errorMessage
+          return json(status, JSON.stringify(parsed))
         }
         if (fault === 'server-error') return json(500, '{"error":{"code":500,"message":"failed to decode the batch","type":"server_error"}}')
         if (fault === 'loading') return loading()
