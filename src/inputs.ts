@@ -1,7 +1,7 @@
 // The action's inputs, read through @actions/core into the run options the CLI builds from flags.
 import * as core from '@actions/core'
 import type { RunHost } from './host/types.js'
-import { Input, parseRunOptions, type RunOptions } from './options.js'
+import { Input, parseBoolean, parseRunOptions, type RunOptions } from './options.js'
 
 export interface ActionInputs extends RunOptions {
   githubToken: string
@@ -15,12 +15,13 @@ export function readInputs(host: RunHost): ActionInputs {
   if (apiKey) host.mask(apiKey)
   const githubToken = core.getInput(Input.GithubToken)
   if (githubToken) host.mask(githubToken)
-  // Fails with @actions/core's own message when the one required input is missing.
-  core.getInput(Input.Suite, { required: true })
+  // Checked here, not by @actions/core: its message names the input without saying it is one.
+  if (!core.getInput(Input.Suite)) throw new Error(`Missing ${host.optionLabel(Input.Suite)}: the path of the suite YAML, relative to the workspace.`)
   return {
     ...parseRunOptions((name) => core.getInput(name), host.optionLabel),
     githubToken,
-    comment: core.getBooleanInput(Input.Comment),
+    // Spelt as getBooleanInput takes it, whose TypeError would name neither the input nor the value.
+    comment: parseBoolean(core.getInput(Input.Comment), host.optionLabel(Input.Comment), true),
     commentTag: core.getInput(Input.CommentTag) || 'modelgate'
   }
 }

@@ -31,7 +31,8 @@ export const Output = {
   ResultsFile: 'results-file',
   CommentUrl: 'comment-url',
   Regressions: 'regressions',
-  Baseline: 'baseline'
+  Baseline: 'baseline',
+  FailureKind: 'failure-kind'
 } as const
 
 /** State the main step leaves for the post step; each backend keeps its own names beside it. */
@@ -70,59 +71,98 @@ export type BaselineMode = (typeof BASELINE_MODES)[number]
 export const FAIL_ON = ['any', 'new-failures'] as const
 export type FailOn = (typeof FAIL_ON)[number]
 
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
+
+/**
+ * A value as the user gave it, for a message: quoted, on one line and short, so a pasted
+ * multi-line value cannot make one error span lines.
+ */
+function shown(value: string): string {
+  const chars = [...value]
+  const short = chars.length > 60 ? `${chars.slice(0, 57).join('')}…` : value
+  return `'${short.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`
+}
+
 function parseChoice<T extends string>(value: string, allowed: readonly T[], fallback: T, source: string): T {
-  if (value === '') return fallback
-  if ((allowed as readonly string[]).includes(value)) return value as T
-  throw new Error(`Invalid ${source} '${value}': expected one of ${allowed.join(', ')}.`)
+  const given = value.trim()
+  if (given === '') return fallback
+  if ((allowed as readonly string[]).includes(given)) return given as T
+  throw new Error(`Invalid ${source} ${shown(value)}: expected one of ${allowed.join(', ')}.`)
 }
 
-function parseBoolean(value: string, source: string): boolean {
-  if (value === '' || value === 'false') return false
-  if (value === 'true') return true
-  throw new Error(`Invalid ${source} '${value}': expected true or false.`)
+/** The spellings @actions/core's getBooleanInput takes (YAML 1.2's), so an input reads the same either way. */
+const TRUE = ['true', 'True', 'TRUE']
+const FALSE = ['false', 'False', 'FALSE']
+
+export function parseBoolean(value: string, source: string, fallback = false): boolean {
+  const given = value.trim()
+  if (given === '') return fallback
+  if (TRUE.includes(given)) return true
+  if (FALSE.includes(given)) return false
+  throw new Error(`Invalid ${source} ${shown(value)}: expected true or false.`)
 }
 
-function parseWholeNumber(value: string, source: string, fallback: number): number {
+/**
+ * A number as a person writes one. `Number` alone also takes `0x1f`, `0b11` and `Infinity`,
+ * which nobody means as seconds or percent.
+ */
+function decimal(value: string): number {
+  return /^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim()) ? Number(value) : Number.NaN
+}
+
+function parseWholeNumber(value: string, source: string, fallback: number, most: number): number {
   if (value.trim() === '') return fallback
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw new Error(`Invalid ${source} '${value}': expected a whole number above 0.`)
+  const n = decimal(value)
+  if (!Number.isInteger(n) || n < 1 || n > most) throw new Error(`Invalid ${source} ${shown(value)}: expected a whole number from 1 to ${most}.`)
   return n
 }
 
 export function parseBackend(value: string, source: string): Backend | undefined {
-  if (value === '') return undefined
-  if (isBackend(value)) return value
-  throw new Error(`Invalid ${source} '${value}': expected one of ${BACKENDS.join(', ')}.`)
+  const given = value.trim()
+  if (given === '') return undefined
+  if (isBackend(given)) return given
+  throw new Error(`Invalid ${source} ${shown(value)}: expected one of ${BACKENDS.join(', ')}.`)
 }
 
 export function parsePositiveNumber(value: string, source: string): number | undefined {
   if (value.trim() === '') return undefined
-  const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`Invalid ${source} '${value}': expected a number above 0.`)
+  const n = decimal(value)
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`Invalid ${source} ${shown(value)}: expected a number above 0.`)
   return n
 }
+
+/** The longest wait a timer can hold, in whole seconds: Node fires a longer one at once. */
+const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000)
+
+function parseTimeoutMs(value: string, source: string, fallbackSeconds: number): number {
+  const seconds = parsePositiveNumber(value, source) ?? fallbackSeconds
+  if (seconds > MAX_TIMEOUT_SECONDS) throw new Error(`Invalid ${source} ${shown(value)}: expected at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days).`)
+  return seconds * 1000
+}
+
+/** Most samples a speed case may take, as a case's `repeat` may ask for at most. */
+const MAX_REPEAT = 100
 
 /**
  * The run options, read by name. `label` names a value the way its user wrote it, for error
  * messages: `input 'server'` in the action, `--server` in the CLI.
  */
 export function parseRunOptions(read: (name: string) => string, label: (name: string) => string): RunOptions {
-  const seconds = (name: string, fallback: number) => (parsePositiveNumber(read(name), label(name)) ?? fallback) * 1000
   return {
     suitePath: read(Input.Suite),
     backend: parseBackend(read(Input.Server), label(Input.Server)),
     apiKey: read(Input.ApiKey) || undefined,
     model: read(Input.Model) || undefined,
     minTokensPerSecond: parsePositiveNumber(read(Input.MinTokensPerSecond), label(Input.MinTokensPerSecond)),
-    serverTimeoutMs: seconds(Input.ServerTimeout, 300),
-    requestTimeoutMs: seconds(Input.RequestTimeout, 600),
+    serverTimeoutMs: parseTimeoutMs(read(Input.ServerTimeout), label(Input.ServerTimeout), 300),
+    requestTimeoutMs: parseTimeoutMs(read(Input.RequestTimeout), label(Input.RequestTimeout), 600),
     resultsFile: read(Input.ResultsFile) || 'modelgate-results.json',
     backends: readBackendOptions(read, label),
     baseline: parseChoice(read(Input.Baseline), BASELINE_MODES, 'auto', label(Input.Baseline)),
     baselineFile: read(Input.BaselineFile) || undefined,
     failOn: parseChoice(read(Input.FailOn), FAIL_ON, 'any', label(Input.FailOn)),
     maxSpeedRegressionPercent: parsePositiveNumber(read(Input.MaxSpeedRegression), label(Input.MaxSpeedRegression)) ?? 5,
-    maxRepeat: parseWholeNumber(read(Input.MaxRepeat), label(Input.MaxRepeat), 15),
+    maxRepeat: parseWholeNumber(read(Input.MaxRepeat), label(Input.MaxRepeat), 15, MAX_REPEAT),
     failOnInconclusive: parseBoolean(read(Input.FailOnInconclusive), label(Input.FailOnInconclusive))
   }
 }

@@ -1,8 +1,9 @@
 // Turns YAML and schema errors into `file:line case "id": field message`, the way a user names
 // things in the file, so each problem can be fixed without reading a JSON pointer.
 import type { ErrorObject } from 'ajv'
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type YAMLError } from 'yaml'
+import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type YAMLError } from 'yaml'
 import { checkRegistry } from '../checks/index.js'
+import { BASE_URL_PATTERN, CASE_ID_PATTERN } from './schema.js'
 
 export class SuiteError extends Error {
   constructor(
@@ -25,9 +26,24 @@ function pointerToPath(pointer: string): PathKey[] {
     .map((p) => (/^\d+$/.test(p) ? Number(p) : p))
 }
 
-/** `assert[1].codes` — how a user names a field. */
+/**
+ * A value the user wrote, for a message: quoted, on one line and short, so a key with a line
+ * break or a pasted page of text cannot make a problem span lines or bury the rest.
+ */
+function quote(text: string): string {
+  const chars = [...text]
+  return chars.length > 60 ? `${JSON.stringify(chars.slice(0, 57).join('')).slice(0, -1)}…"` : JSON.stringify(text)
+}
+
+/** `assert[1].codes` — how a user names a field; a key no schema knows is quoted when it is not plain. */
 function fieldName(keys: readonly PathKey[]): string {
-  return keys.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('')
+  return keys
+    .map((k, i) => {
+      if (typeof k === 'number') return `[${k}]`
+      const name = /^[A-Za-z0-9_.-]+$/.test(k) ? k : quote(k)
+      return i === 0 ? name : `.${name}`
+    })
+    .join('')
 }
 
 interface SchemaShape {
@@ -68,10 +84,11 @@ export class Locator {
     return offset === undefined ? undefined : this.lines.linePos(offset).line
   }
 
+  /** The node at a path; a path through an alias ends at the alias, where the user wrote it. */
   node(keys: readonly PathKey[]): Node | undefined {
     if (keys.length === 0) return this.doc.contents ?? undefined
     const node = this.doc.getIn(keys, true)
-    return isScalar(node) || isMap(node) || isSeq(node) ? node : undefined
+    return isScalar(node) || isMap(node) || isSeq(node) || isAlias(node) ? node : undefined
   }
 
   /** The nearest line for a path: the node itself, else its closest existing parent. */
@@ -86,18 +103,26 @@ export class Locator {
   keyLine(keys: readonly PathKey[], key: string): number {
     const parent = this.node(keys)
     if (isMap(parent)) {
-      const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === key)
+      // YAML keys may be numbers or booleans; the parsed value names them as strings.
+      const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === key)
       const line = this.lineOf(pair?.key as Node | undefined)
       if (line !== undefined) return line
     }
     return this.line(keys)
+  }
+
+  /** The value at a path as the file spells it (`.inf`, `1e400`), for a number the parse changed. */
+  source(keys: readonly PathKey[], value: unknown): string {
+    const node = this.node(keys)
+    return isScalar(node) && typeof node.source === 'string' ? node.source : String(value)
   }
 }
 
 function subjectOf(keys: readonly PathKey[], raw: unknown): { label: string; rest: PathKey[] } {
   if (keys[0] === 'cases' && typeof keys[1] === 'number') {
     const id = (raw as { cases?: { id?: unknown }[] })?.cases?.[keys[1]]?.id
-    const label = typeof id === 'string' && id ? `case "${id}"` : `cases[${keys[1]}]`
+    // Only an id the schema allows names its case: any other could hold quotes or line breaks.
+    const label = typeof id === 'string' && new RegExp(CASE_ID_PATTERN).test(id) ? `case "${id}"` : `cases[${keys[1]}]`
     return { label, rest: keys.slice(2) }
   }
   return { label: '', rest: [...keys] }
@@ -112,10 +137,23 @@ export function problem(file: string, line: number, keys: readonly PathKey[], ra
   return `${file}:${line}${head ? ` ${head}` : ''} ${message}`
 }
 
+/** What a pattern asks for, in words; a pattern not listed is shown as it is. */
+const PATTERN_WORDS: Record<string, string> = {
+  [CASE_ID_PATTERN]: 'must start with a letter or digit and hold only letters, digits, ".", "_" and "-"',
+  [BASE_URL_PATTERN]: 'must start with http:// or https://'
+}
+
+const BOUNDS = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'])
+
 function explain(file: string, error: ErrorObject, locator: Locator, raw: unknown): { line: number; text: string } {
   const keys = pointerToPath(error.instancePath)
   const params = error.params as Record<string, unknown>
   const say = (line: number, at: readonly PathKey[], message: string) => ({ line, text: problem(file, line, at, raw, message) })
+  // `.nan` is a number to the schema and fails every bound, which would read as "must be <= 2"
+  // and "must be >= 0" at once.
+  if (BOUNDS.has(error.keyword) && Number.isNaN(error.data)) {
+    return say(locator.line(keys), keys, `must be a number, not ${locator.source(keys, error.data)}`)
+  }
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(params.additionalProperty)
@@ -125,11 +163,11 @@ function explain(file: string, error: ErrorObject, locator: Locator, raw: unknow
     case 'required':
       return say(locator.line(keys), [...keys, String(params.missingProperty)], 'is required')
     case 'discriminator': {
+      // A `type` that is not a string has the schema's own "must be a string"; only these two reach here.
       const known = [...checkRegistry.keys()].join(', ')
-      const given = (locator.node([...keys, 'type']) as { value?: unknown } | undefined)?.value
-      return given === undefined
+      return params.tagValue === undefined
         ? say(locator.line(keys), [...keys, 'type'], `is required (one of ${known})`)
-        : say(locator.line([...keys, 'type']), [...keys, 'type'], `${JSON.stringify(given)} is not a known check (known: ${known})`)
+        : say(locator.line([...keys, 'type']), [...keys, 'type'], `${quote(params.tagValue as string)} is not a known check (known: ${known})`)
     }
     case 'type':
     case 'anyOf':
@@ -144,20 +182,37 @@ function explain(file: string, error: ErrorObject, locator: Locator, raw: unknow
     }
     case 'minItems':
       return say(locator.line(keys), keys, `needs at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}`)
+    case 'minLength':
+      return say(locator.line(keys), keys, params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters long`)
+    case 'pattern': {
+      const pattern = String(params.pattern)
+      return say(locator.line(keys), keys, PATTERN_WORDS[pattern] ?? `must match the pattern /${pattern}/`)
+    }
     default:
       return say(locator.line(keys), keys, error.message ?? 'is not valid')
   }
 }
 
-/** Where anyOf failed, its branches' own errors are noise beside the anyOf's one message. */
-function withoutBranchNoise(errors: ErrorObject[]): ErrorObject[] {
+/**
+ * Errors that repeat another one in worse words: where anyOf failed, its branches' own errors;
+ * where a check's `type` is missing, the plain "is required" beside the one listing the checks;
+ * where `type` is not a string, the discriminator's complaint beside "must be a string".
+ */
+function withoutNoise(errors: ErrorObject[]): ErrorObject[] {
   const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath))
-  return errors.filter((e) => e.keyword === 'anyOf' || !anyOfPaths.has(e.instancePath))
+  const discriminated = new Set(errors.filter((e) => e.keyword === 'discriminator').map((e) => e.instancePath))
+  return errors.filter((e) => {
+    const params = e.params as Record<string, unknown>
+    if (e.keyword === 'anyOf') return true
+    if (anyOfPaths.has(e.instancePath)) return false
+    if (e.keyword === 'required' && params.missingProperty === 'type' && discriminated.has(e.instancePath)) return false
+    return !(e.keyword === 'discriminator' && params.tagValue !== undefined && typeof params.tagValue !== 'string')
+  })
 }
 
 /** The schema errors as problems in file order, each said once. */
 export function schemaProblems(file: string, errors: ErrorObject[], locator: Locator, raw: unknown): string[] {
-  const explained = withoutBranchNoise(errors).map((e) => explain(file, e, locator, raw))
+  const explained = withoutNoise(errors).map((e) => explain(file, e, locator, raw))
   const seen = new Set<string>()
   return explained
     .sort((a, b) => a.line - b.line)
@@ -165,7 +220,16 @@ export function schemaProblems(file: string, errors: ErrorObject[], locator: Loc
     .filter((p) => !seen.has(p) && seen.add(p))
 }
 
-export function yamlProblems(file: string, errors: readonly YAMLError[]): string[] {
+/** The parser's words, except where they speak of its API or its internals rather than of the file. */
+function yamlMessage(error: YAMLError): string {
+  // Out of stack, it says so under whichever step ran out: a collection, or the tag of a scalar in it.
+  if (error.code === 'RESOURCE_EXHAUSTION' || error.message.startsWith('Maximum call stack size exceeded')) return 'nests lists or mappings too deeply'
+  if (error.code === 'MULTIPLE_DOCS') return 'holds a second document (after "---"); a suite is one document'
   // The parser's own position suffix would repeat the line the prefix already gives.
-  return errors.map((e) => `${file}:${e.linePos?.[0].line ?? 1} is not valid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`)
+  return error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
+}
+
+/** The parser's errors, each said once: running out of stack, it reports every level it unwinds. */
+export function yamlProblems(file: string, errors: readonly YAMLError[]): string[] {
+  return [...new Set(errors.map((e) => `${file}:${e.linePos?.[0].line ?? 1} is not valid YAML: ${yamlMessage(e)}`))]
 }

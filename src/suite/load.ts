@@ -1,9 +1,10 @@
 // Reads a suite file and builds its typed cases. Every problem is reported at once, so a user
 // fixes the file in one pass: first YAML errors, then schema errors, then what a schema cannot
 // say (an id used twice, a regular expression that does not compile, …).
+import { isUtf8 } from 'node:buffer'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { LineCounter, parseDocument } from 'yaml'
+import { isAlias, LineCounter, parseDocument, visit, type Alias, type Document } from 'yaml'
 import { checkRegistry, type Assertion } from '../checks/index.js'
 import type { Backend } from '../server/registry.js'
 import type { ServerSettings } from '../server/settings.js'
@@ -47,26 +48,45 @@ export interface LoadOptions {
 }
 
 export async function loadSuite(suitePath: string, displayPath = suitePath, { optionLabel = "input 'suite'" }: LoadOptions = {}): Promise<Suite> {
-  let text: string
+  let bytes: Buffer
   try {
-    text = await readFile(suitePath, 'utf8')
+    bytes = await readFile(suitePath)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     throw new SuiteError(displayPath, [
-      code === 'ENOENT' ? `suite file not found: ${displayPath} (${optionLabel} is read relative to ${process.cwd()})` : `cannot read suite file ${displayPath}: ${(error as Error).message}`
+      code === 'ENOENT'
+        ? `suite file not found: ${displayPath} (${optionLabel} is read relative to ${process.cwd()})`
+        : code === 'EISDIR'
+          ? `suite file is a directory: ${displayPath} (${optionLabel} names the YAML file itself)`
+          : `cannot read suite file ${displayPath}: ${(error as Error).message}`
     ])
   }
-  return parseSuite(text, displayPath)
+  return parseSuite(utf8Text(bytes, displayPath), displayPath)
 }
+
+/** The file as text. Read leniently, a byte that is not UTF-8 would reach the model as "�". */
+function utf8Text(bytes: Buffer, file: string): string {
+  if (isUtf8(bytes)) return bytes.toString('utf8')
+  // Line by line, to say where (latin1 keeps every byte as it is; no UTF-8 character holds a line break).
+  const line = bytes.toString('latin1').split('\n').findIndex((text) => !isUtf8(Buffer.from(text, 'latin1'))) + 1
+  throw new SuiteError(file, [`${file}:${line} is not UTF-8 text; save the suite file as UTF-8`])
+}
+
+/** An anchor's content may be copied this often by its aliases; more is a "billion laughs" file. */
+const MAX_ALIAS_COUNT = 100
 
 export function parseSuite(text: string, file: string): Suite {
   const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true })
+  // Read as YAML 1.2's core schema whatever a %YAML directive says, with tags such as !!binary or
+  // !!set left as plain values: the schema sees strings, numbers, lists and mappings, never a
+  // Buffer, a Set or a Date. Nothing is printed; a warning (an unknown tag) is the schema's to report.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, logLevel: 'error', schema: 'core', resolveKnownTags: false })
   if (doc.errors.length > 0) throw new SuiteError(file, yamlProblems(file, doc.errors))
-  const raw: unknown = doc.toJS()
   const locator = new Locator(doc, lines)
+  const raw = valueOf(doc, file, locator)
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new SuiteError(file, [`${file}:1 must be a mapping with the keys server, defaults and cases`])
+    const what = doc.contents === null ? 'is empty; a suite is a mapping' : 'must be a mapping'
+    throw new SuiteError(file, [`${file}:${locator.line([])} ${what} with the keys server, defaults and cases`])
   }
 
   const problems = schemaProblems(file, schemaErrors(raw), locator, raw)
@@ -75,9 +95,52 @@ export function parseSuite(text: string, file: string): Suite {
   return buildSuite(raw as RawSuite, file, locator)
 }
 
+/**
+ * The document as a plain value. The parser finds an alias without its anchor, or aliases that
+ * multiply, only while it builds the value, and then throws; here each becomes a problem at its line.
+ */
+function valueOf(doc: Document, file: string, locator: Locator): unknown {
+  const anchors = new Set<string>()
+  const unanchored: string[] = []
+  let firstAlias: Alias | undefined
+  visit(doc, {
+    Node: (_key, node) => {
+      if (!isAlias(node)) {
+        if (node.anchor) anchors.add(node.anchor)
+        return
+      }
+      firstAlias ??= node
+      // An alias refers back, to an anchor set before it in the file.
+      if (!anchors.has(node.source)) {
+        unanchored.push(`${file}:${locator.lineOf(node) ?? 1} is not valid YAML: the alias *${node.source} has no anchor &${node.source} before it`)
+      }
+    }
+  })
+  if (unanchored.length > 0) throw new SuiteError(file, unanchored)
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
+  } catch (error) {
+    // With every alias anchored, the one ReferenceError left is the parser's alias limit.
+    if (!(error instanceof ReferenceError)) throw error
+    throw new SuiteError(file, [`${file}:${locator.lineOf(firstAlias) ?? 1} is not valid YAML: its aliases copy an anchor more than ${MAX_ALIAS_COUNT} times over`])
+  }
+}
+
+/** Numbers YAML reads but no server takes: `.inf`, or beyond what a double holds exactly (1e300). */
+function outOfRange(value: unknown, keys: PathKey[] = []): { keys: PathKey[]; value: number }[] {
+  if (typeof value === 'number') return Math.abs(value) <= Number.MAX_SAFE_INTEGER ? [] : [{ keys, value }]
+  if (Array.isArray(value)) return value.flatMap((item: unknown, i) => outOfRange(item, [...keys, i]))
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => outOfRange(item, [...keys, key]))
+  return []
+}
+
 function buildSuite(raw: RawSuite, file: string, locator: Locator): Suite {
   const problems: string[] = []
   const say = (keys: PathKey[], message: string) => problems.push(problem(file, locator.line(keys), keys, raw, message))
+  // After the schema, the value is a small tree of known fields: the walk is short.
+  for (const { keys, value } of outOfRange(raw)) {
+    say(keys, `must be a number from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}, not ${locator.source(keys, value)}`)
+  }
   const defaults = raw.defaults ?? {}
   const ids = new Map<string, number>()
 

@@ -6,6 +6,10 @@ import { checkRegistry, type CheckDefinition } from '../checks/index.js'
 import { BACKENDS } from '../server/registry.js'
 import { settingsSchema } from '../server/settings.js'
 
+/** A case id: it names the case in messages, the report and the results file, so it stays plain. */
+export const CASE_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$'
+export const BASE_URL_PATTERN = '^https?://'
+
 const sampling = {
   temperature: { type: 'number', minimum: 0, maximum: 2 },
   seed: { type: 'integer' },
@@ -39,7 +43,7 @@ function suiteSchemaWith<const Assertion extends object>(assertion: Assertion) {
         properties: {
           backend: { enum: BACKENDS },
           model: { type: 'string', minLength: 1 },
-          'base-url': { type: 'string', pattern: '^https?://' },
+          'base-url': { type: 'string', pattern: BASE_URL_PATTERN },
           'extra-args': { type: 'array', items: { type: 'string' } },
           settings: settingsSchema
         }
@@ -57,7 +61,7 @@ function suiteSchemaWith<const Assertion extends object>(assertion: Assertion) {
           additionalProperties: false,
           required: ['id'],
           properties: {
-            id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' },
+            id: { type: 'string', pattern: CASE_ID_PATTERN },
             system: { type: 'string' },
             prompt: { type: 'string', minLength: 1 },
             messages: { type: 'array', minItems: 1, items: messageSchema },
