@@ -77,6 +77,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return 2
   }
   if (options.apiKey) host.mask(options.apiKey)
+  // A token from the environment stays out of the process list.
+  const llama = options.backends['llama.cpp']
+  if (!llama.hfToken && env.HF_TOKEN) llama.hfToken = env.HF_TOKEN
+  if (llama.hfToken) host.mask(llama.hfToken)
 
   const results = await runPipeline(options, host)
   await saveResultsFile(options.resultsFile, results, host)

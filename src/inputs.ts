@@ -15,6 +15,8 @@ export function readInputs(host: RunHost): ActionInputs {
   if (apiKey) host.mask(apiKey)
   const githubToken = core.getInput(Input.GithubToken)
   if (githubToken) host.mask(githubToken)
+  const hfToken = core.getInput('hf-token')
+  if (hfToken) host.mask(hfToken)
   // Checked here, not by @actions/core: its message names the input without saying it is one.
   if (!core.getInput(Input.Suite)) throw new Error(`Missing ${host.optionLabel(Input.Suite)}: the path of the suite YAML, relative to the workspace.`)
   return {

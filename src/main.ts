@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 import * as github from '@actions/github'
 import { actionBaselines } from './baseline/action.js'
 import { createActionHost } from './host/action.js'
+import { actionModels } from './models/cache.js'
 import { exitCodeOf } from './host/cancel.js'
 import { logLine } from './hygiene.js'
 import { readInputs } from './inputs.js'
@@ -16,7 +17,7 @@ import { saveResultsFile } from './results-file.js'
 const CANCELLED_PUBLISH_MS = 4_000
 
 export async function run(): Promise<void> {
-  const host = createActionHost(process.env, actionBaselines(process.env, github.context))
+  const host = createActionHost(process.env, actionBaselines(process.env, github.context), actionModels(process.env))
   try {
     let inputs: ReturnType<typeof readInputs>
     try {

@@ -80,12 +80,19 @@ export interface ServerReport {
   model: string
   settings: Record<string, unknown>
   build?: string
-  modelFile?: { path: string; sizeBytes: number; sha256: string; facts?: ModelFacts }
+  /** The GGUF served; for a model fetched by URL, the URL and where this run got the file. */
+  modelFile?: { path: string; sizeBytes: number; sha256: string; facts?: ModelFacts; url?: string; source?: 'local' | 'cache' | 'download' }
   flags?: string[]
   /** Settings the backend could not apply, with the reason. Never silently dropped. */
   notApplied?: { setting: string; reason: string }[]
   /** Last lines of the server's log, kept when something failed. */
   logTail?: string[]
+  /** LM Studio: each setting as it went into the load config (`contextLength: 8192`). */
+  loadConfig?: Record<string, string>
+  /** LM Studio: the `lms` commands run, in order. */
+  commands?: string[]
+  /** LM Studio: the instance as `lms ps` listed it after the load. */
+  loadedAs?: { identifier: string; modelKey: string; path?: string; contextLength?: number }
 }
 
 /**

@@ -3,15 +3,17 @@
 // line is redacted and made safe for the log first: the runner reads stdout for commands.
 import * as core from '@actions/core'
 import type { BaselineHost } from '../baseline/types.js'
+import type { ModelHost } from '../models/types.js'
 import { logLine, redactor } from '../hygiene.js'
 import { cancellation } from './cancel.js'
 import type { RunHost } from './types.js'
 
-export function createActionHost(env: NodeJS.ProcessEnv = process.env, baselines?: BaselineHost): RunHost {
+export function createActionHost(env: NodeJS.ProcessEnv = process.env, baselines?: BaselineHost, models?: ModelHost): RunHost {
   const secrets = redactor()
   const cancel = cancellation()
   return {
     ...(baselines ? { baselines } : {}),
+    ...(models ? { models } : {}),
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     info: (message) => core.info(logLine(message, secrets)),
     // core.warning escapes line ends into the command's data; logLine still strips escape codes.

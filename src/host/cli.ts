@@ -3,6 +3,7 @@
 // lines are cleaned as for the Actions log: a terminal obeys escape codes, and the CLI may itself
 // run in a workflow step, whose stderr the runner reads for commands.
 import { logLine, redactor } from '../hygiene.js'
+import { cliModels } from '../models/index.js'
 import { cancellation } from './cancel.js'
 import type { RunHost } from './types.js'
 
@@ -11,6 +12,7 @@ export function createCliHost(write: (line: string) => void = (line) => process.
   const cancel = cancellation()
   return {
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+    models: cliModels(env),
     info: (message) => write(`${logLine(message, secrets)}\n`),
     warn: (message) => write(`warning: ${logLine(message, secrets)}\n`),
     mask: (secret) => secrets.add(secret),

@@ -3,6 +3,7 @@
 // message, a secret or a cancelled run is handled once, the way its user expects.
 
 import type { BaselineHost } from '../baseline/types.js'
+import type { ModelHost } from '../models/types.js'
 
 export interface RunHost {
   /** Where relative paths the user gave (suite, model, results file) are read from. */
@@ -38,4 +39,6 @@ export interface RunHost {
   onCancel(stop: () => void): () => void
   /** Where baselines are kept and whether this run makes one; absent where there are none (the CLI). */
   readonly baselines?: BaselineHost
+  /** Where models fetched by URL are kept (and, in the action, the Actions cache). */
+  readonly models?: ModelHost
 }

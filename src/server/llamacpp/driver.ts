@@ -9,6 +9,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { modelFactsOf, type ModelFacts } from '../../environment/model.js'
 import { secretsInArgs } from '../../hygiene.js'
+import { isModelUrl, resolveModel } from '../../models/index.js'
+import type { ResolvedModel } from '../../models/types.js'
 import { readGgufHeader } from '../../gguf/reader.js'
 import type { ServerReport } from '../../results.js'
 import { ServerStartError, type BackendDriver, type ServerSession, type StartRequest } from '../types.js'
@@ -21,6 +23,10 @@ export interface LlamaCppOptions {
   llamaServerPath?: string
   /** More arguments, after the suite's `server.extra-args` and those mapped from its settings. */
   extraArgs: string[]
+  /** The sha256 a model fetched from a URL must have. */
+  modelSha256?: string
+  /** A Hugging Face token for a gated model URL, sent to that host only. */
+  hfToken?: string
 }
 
 /** What the post step needs to stop a server the main step could not. */
@@ -50,11 +56,17 @@ export async function startLlamaServer(request: StartRequest<LlamaCppOptions>): 
   const ref = (name: string) => host.optionRef(name)
   const model = request.model
   if (!model) throw new Error(`server 'llama.cpp' needs a model: set ${ref('model')} or server.model in the suite (a GGUF file)`)
-  if (/^https?:\/\//.test(model)) {
-    throw new Error(`model '${model}' is a URL; server 'llama.cpp' needs a local GGUF file (download it in an earlier step)`)
-  }
+  // The binary first: a missing llama-server fails before a download of gigabytes.
   const binary = await findLlamaServer(options.llamaServerPath, ref)
-  const modelPath = path.resolve(request.modelBaseDir, model)
+  let modelPath = path.resolve(request.modelBaseDir, model)
+  let fetched: ResolvedModel | undefined
+  if (isModelUrl(model)) {
+    if (!host.models) throw new Error(`model '${model}' is a URL, but this run has nowhere to keep a model`)
+    fetched = await resolveModel({ url: model, sha256: options.modelSha256, token: options.hfToken, models: host.models, host, signal: host.cancelled })
+    modelPath = fetched.path
+  } else if (options.modelSha256) {
+    throw new Error(`${ref('model-sha256')} pins a model fetched from a URL; '${model}' is a local file`)
+  }
   const { facts, sizeBytes } = await inspectModel(modelPath)
   let settingFlags: string[]
   try {
@@ -79,7 +91,8 @@ export async function startLlamaServer(request: StartRequest<LlamaCppOptions>): 
     '-np', '1', '--no-webui', ...settingFlags, ...extraArgs
   ]
   const version = await checkBuildKnows(binary, flags)
-  const hashing = sha256Of(modelPath)
+  // A fetched model was hashed as it arrived (or checked against its record): not hashed twice.
+  const hashing = fetched ? Promise.resolve(fetched.sha256) : sha256Of(modelPath)
   hashing.catch(() => undefined)
 
   const logPath = path.join(process.env.RUNNER_TEMP ?? os.tmpdir(), `modelgate-llama-server-${port}.log`)
@@ -143,7 +156,7 @@ export async function startLlamaServer(request: StartRequest<LlamaCppOptions>): 
     baseUrl: `${origin}/v1`,
     apiKey: serverKey ?? request.apiKey ?? '',
     model: alias,
-    report: () => ({ ...reportSoFar(), build: props.build_info ?? version, modelFile: { path: modelPath, sizeBytes, sha256, facts } }),
+    report: () => ({ ...reportSoFar(), build: props.build_info ?? version, modelFile: { path: modelPath, sizeBytes, sha256, facts, ...(fetched ? { url: model, source: fetched.source } : {}) } }),
     stop
   }
 }
@@ -151,9 +164,16 @@ export async function startLlamaServer(request: StartRequest<LlamaCppOptions>): 
 export const llamaCppDriver: BackendDriver<LlamaCppOptions> = {
   options: [
     { name: 'llama-server-path', value: ' PATH', description: 'llama-server binary (default: found on PATH)' },
-    { name: 'extra-args', value: '="ARGS"', description: 'extra llama-server arguments (with =, as they start with -)' }
+    { name: 'extra-args', value: '="ARGS"', description: 'extra llama-server arguments (with =, as they start with -)' },
+    { name: 'model-sha256', value: ' HEX', description: 'sha256 a model fetched from a URL must have (64 hex digits)' },
+    { name: 'hf-token', value: ' TOKEN', description: 'Hugging Face token for a gated model URL, sent to that host only (CLI: or HF_TOKEN)' }
   ],
-  readOptions: (read) => ({ llamaServerPath: read('llama-server-path') || undefined, extraArgs: splitArgs(read('extra-args')) }),
+  readOptions: (read) => ({
+    llamaServerPath: read('llama-server-path') || undefined,
+    extraArgs: splitArgs(read('extra-args')),
+    modelSha256: read('model-sha256').trim() || undefined,
+    hfToken: read('hf-token') || undefined
+  }),
   start: startLlamaServer,
   cleanup: (saved, host) => stopByPid(Number(saved(LlamaCppState.ServerPid)), host)
 }
