@@ -269,10 +269,16 @@ function renderServer(results: RunResults): string {
     rows.push(['CPU', `${machine.cpu}, ${machine.cores} cores, ${(machine.memoryBytes / 1024 ** 3).toFixed(1)} GiB RAM`])
     rows.push(['OS', `${machine.os} (${machine.platform}-${machine.arch})`])
   }
-  for (const [name, value] of Object.entries(server.settings)) rows.push([`\`${name}\``, String(value)])
+  if (server.loadedAs) {
+    const loaded = server.loadedAs
+    rows.push(['Loaded as', `${loaded.identifier} (${loaded.modelKey}${loaded.contextLength ? `, context ${loaded.contextLength}` : ''}${loaded.path ? `, ${loaded.path}` : ''})`])
+  }
+  // Where a backend maps the settings to its own load config, the row says what each became.
+  for (const [name, value] of Object.entries(server.settings)) rows.push([`\`${name}\``, server.loadConfig?.[name] ? `${String(value)} → ${server.loadConfig[name]}` : String(value)])
   const table = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k.startsWith('`') ? k : escapeMarkdown(k)} | ${escapeMarkdown(v)} |`)]
   const parts = ['<details>', '<summary>Server, model, machine and settings</summary>', '', ...table]
   if (server.flags?.length) parts.push('', 'Flags:', '', fence(server.flags.join(' ')))
+  if (server.commands?.length) parts.push('', 'Commands:', '', fence(server.commands.join('\n')))
   if (server.notApplied?.length) {
     parts.push('', 'Not applied:', '', ...server.notApplied.map((n) => `- \`${n.setting}\`: ${escapeMarkdown(n.reason)}`))
   }

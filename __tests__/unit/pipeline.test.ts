@@ -200,10 +200,10 @@ describe('runPipeline with bad input', () => {
     ])
   })
 
-  it('says lmstudio is not available yet and what to use instead', async () => {
+  it('says lmstudio needs a model key, before it runs anything', async () => {
     const suite = await suiteFile('lms.yml', 'server:\n  backend: lmstudio\ncases:\n  - id: x\n    prompt: Go.\n')
     const { results, host } = await run({ suite })
-    expect(results.errors).toEqual(["server 'lmstudio' is not available yet; start LM Studio's server yourself and use server 'connect'"])
+    expect(results.errors).toEqual(["server 'lmstudio' needs a model key: set --model or server.model in the suite (e.g. qwen/qwen3-coder-30b, as lms ls shows it)"])
     expect(host.state).toEqual({ backend: 'lmstudio' })
   })
 

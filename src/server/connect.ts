@@ -40,10 +40,12 @@ async function startConnect({ host, options, server, model: requested, apiKey, r
     reason: 'connect mode uses the server as it is running; start it with these settings or use server llama.cpp/lmstudio'
   }))
   if (notApplied.length > 0) host.warn(`connect mode does not apply server.settings (${notApplied.map((n) => n.setting).join(', ')})`)
+  // LM Studio adds its own figures (`stats`) only on its /api/v0 variant of the OpenAI API.
+  const replayUrl = info.engine === 'lmstudio' ? baseUrl.replace(/\/v1$/, '/api/v0') : baseUrl
   const report: ServerReport = {
     backend: 'connect',
     engine: info.engine,
-    baseUrl,
+    baseUrl: replayUrl,
     model,
     settings: { ...server.settings },
     ...(info.build ? { build: info.build } : {}),
@@ -52,7 +54,7 @@ async function startConnect({ host, options, server, model: requested, apiKey, r
   return {
     backend: 'connect',
     engine: info.engine,
-    baseUrl,
+    baseUrl: replayUrl,
     apiKey: apiKey ?? '',
     model,
     report: () => report,

@@ -2,7 +2,7 @@
 // adding a backend is its driver file plus one line here.
 import { connectDriver } from './connect.js'
 import { llamaCppDriver } from './llamacpp/driver.js'
-import { lmStudioDriver } from './lmstudio.js'
+import { lmStudioDriver } from './lmstudio/driver.js'
 import type { BackendDriver } from './types.js'
 
 const DRIVERS = {
