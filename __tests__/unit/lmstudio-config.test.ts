@@ -12,7 +12,7 @@ describe('loadPlanOf', () => {
     const plan = loadPlanOf(suite.server.settings)
     expect(plan.config).toEqual({
       contextLength: 8192,
-      gpu: { ratio: 'max', numCpuExpertLayersRatio: 'off' },
+      gpu: { ratio: 'max' },
       evalBatchSize: 512,
       keepModelInMemory: true,
       tryMmap: true,

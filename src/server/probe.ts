@@ -137,6 +137,12 @@ export async function probeServer(baseUrl: string, apiKey: string | undefined, t
   if (props?.status === 200 && typeof buildInfo === 'string') {
     return { engine: 'llama.cpp', build: buildInfo, loadedModels: listed }
   }
+  // LM Studio 0.4's REST API lists each model with its loaded instances; 0.3's lists a state.
+  const lmRest = await getJson(`${origin}/api/v1/models`, apiKey, 5000).catch(() => undefined)
+  const restModels = (lmRest?.body as { models?: { key?: unknown; loaded_instances?: { id?: unknown }[] }[] } | undefined)?.models
+  if (lmRest?.status === 200 && Array.isArray(restModels) && restModels.every((m) => typeof m.key === 'string' && Array.isArray(m.loaded_instances))) {
+    return { engine: 'lmstudio', loadedModels: restModels.flatMap((m) => m.loaded_instances!.map((i) => String(i.id))) }
+  }
   const lmModels = await getJson(`${origin}/api/v0/models`, apiKey, 5000).catch(() => undefined)
   const lmData = (lmModels?.body as { data?: { id?: unknown; state?: unknown }[] } | undefined)?.data
   if (lmModels?.status === 200 && Array.isArray(lmData)) {

@@ -49,8 +49,13 @@ export function loadPlanOf(settings: ServerSettings): LoadPlan {
   if (s.seed === 'off') applied.seed = 'seed: left to LM Studio (random)'
   else if (s.seed !== undefined) apply('seed', 'seed', (config.seed = s.seed))
   if (s.experts !== undefined) apply('experts', 'numExperts', (config.numExperts = s.experts))
+  // SDK 1.5.0's validator strips gpu.numCpuExpertLayersRatio before sending (seen against the
+  // stand-in built from its source): only LM Studio's default, off, can be claimed as applied.
   const forceExperts = s['force-expert-weights-on-cpu']
-  if (forceExperts !== undefined) apply('force-expert-weights-on-cpu', 'gpu.numCpuExpertLayersRatio', (gpu.numCpuExpertLayersRatio = forceExperts ? 'max' : 'off'))
+  if (forceExperts === false) applied['force-expert-weights-on-cpu'] = "numCpuExpertLayersRatio: off (LM Studio's default)"
+  else if (forceExperts === true) {
+    notApplied.push({ setting: 'force-expert-weights-on-cpu', reason: "@lmstudio/sdk 1.5.0 drops gpu.numCpuExpertLayersRatio before sending it, so LM Studio keeps its default (off)" })
+  }
   const flash = s['flash-attention']
   if (flash === 'auto') applied['flash-attention'] = 'flashAttention: left to LM Studio (auto)'
   else if (flash !== undefined) apply('flash-attention', 'flashAttention', (config.flashAttention = flash))

@@ -25,7 +25,12 @@ export async function loadWithSdk(port: number, modelKey: string, identifier: st
       ...(typeof info.contextLength === 'number' ? { contextLength: info.contextLength } : {})
     }
   } catch (error) {
-    const message = ((error as Error).message ?? String(error)).split('\n').map((l) => l.trim()).filter(Boolean).join(' ')
+    // The SDK draws its messages in a box (│ ┌ ─ …): the words alone, on one line.
+    const message = ((error as Error).message ?? String(error))
+      .split('\n')
+      .map((l) => l.replace(/[│┌┐└┘─╭╮╰╯]/g, '').trim())
+      .filter(Boolean)
+      .join(' ')
     throw new Error(`LM Studio could not load '${modelKey}': ${message}`, { cause: error })
   } finally {
     await client[Symbol.asyncDispose]().catch(() => {})
