@@ -207,11 +207,12 @@ describe('runPipeline with bad input', () => {
     expect(host.state).toEqual({ backend: 'lmstudio' })
   })
 
-  it('needs a local GGUF model for llama.cpp, and a llama-server to run it', async () => {
+  it('needs a model for llama.cpp, and a llama-server to run it, before it downloads anything', async () => {
     const suite = await suiteFile('llama.yml', 'server:\n  backend: llama.cpp\ncases:\n  - id: x\n    prompt: Go.\n')
     expect((await run({ suite })).results.errors).toEqual(["server 'llama.cpp' needs a model: set --model or server.model in the suite (a GGUF file)"])
-    expect((await run({ suite, model: 'https://example.com/m.gguf' })).results.errors).toEqual([
-      "model 'https://example.com/m.gguf' is a URL; server 'llama.cpp' needs a local GGUF file (download it in an earlier step)"
+    // A URL is fetched only once there is a llama-server to serve it.
+    expect((await run({ suite, model: 'https://example.com/m.gguf', 'llama-server-path': path.join(workspace, 'no-such-llama-server') })).results.errors).toEqual([
+      expect.stringMatching(/^llama-server-path '.*no-such-llama-server' /)
     ])
     const notExecutable = path.join(workspace, 'llama-server')
     await writeFile(notExecutable, '')
