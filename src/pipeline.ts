@@ -141,7 +141,8 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
     if (replay.abortedBy) errors.push(replay.abortedBy)
     if (host.cancelled.aborted) errors.push(cancelledMessage(host.cancelled, replay.samples, suite.cases, repeatOf))
     const judge = async (suiteCase: SuiteCase, samples: SampleResult[]): Promise<CaseResult> => {
-      const judged = await judgeCase(suiteCase.id, assertionsOf(suiteCase), samples)
+      // The prompt tells the code checks which functions are under test when a check names none.
+      const judged = await judgeCase(suiteCase.id, assertionsOf(suiteCase), samples, { messages: suiteCase.messages })
       const measured = samples.filter((s) => !s.error)
       return { ...judged, tokensPerSecond: median(measured.map((s) => s.tokensPerSecond)), ttftMs: median(measured.map((s) => s.ttftMs)) }
     }

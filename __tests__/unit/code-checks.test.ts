@@ -3,8 +3,9 @@ import { Ajv } from 'ajv'
 import { codeChecks } from '../../src/checks/code/index.js'
 import { errorCodes } from '../../src/checks/code/error-codes.js'
 import { validation } from '../../src/checks/code/validation.js'
-import type { Assertion, CheckDefinition } from '../../src/checks/types.js'
+import type { Assertion, CheckContext, CheckDefinition } from '../../src/checks/types.js'
 import type { SampleResult } from '../../src/results.js'
+import { parseSuite, SuiteError } from '../../src/suite/index.js'
 import * as answers from '../fixtures/code/answers.js'
 
 function sample(text: string, index = 0): SampleResult {
@@ -54,8 +55,19 @@ const {
   javascriptHelper, javascriptPromiseCatch, javascriptAccessors, pythonCorrect, pythonSeed, pythonMatch, pythonWrongParameter,
   pythonSelfHelper, goCorrect, goSeed, goSwitch, goValidatorError, kotlinCorrect, kotlinForEach, kotlinSeed, kotlinTaggedJava,
   kotlinUntagged, proseAndBlocks, unfencedCode, truncated, tildeFence, windowsLineEnds, refusal, sqlOnly, notJava,
-  javaConstraintAnnotations, csharpDataAnnotations
+  javaConstraintAnnotations, csharpDataAnnotations, javaCodeReused, kotlinPropertyConstraints
 } = answers
+
+/** The seed's task, as the example suite writes what each code's guard tests. */
+const seedGuards: Assertion = {
+  type: 'validation',
+  guards: [
+    { code: 50001, params: ['userId'] },
+    { code: 50002, lookup: 'userId' },
+    { code: 50003, params: ['ActiveFlag', 'SystemDeleteFlag'] }
+  ]
+}
+const idAndFlagGuards: Assertion = { type: 'validation', guards: [{ code: 50001, params: ['userId'] }, { code: 50003, params: ['ActiveFlag', 'SystemDeleteFlag'] }] }
 
 const rows: Record<string, Row> = {
   // Java
@@ -603,9 +615,98 @@ const rows: Record<string, Row> = {
   }
 }
 
-async function evaluate(assertion: Assertion, samples: SampleResult[]) {
+async function evaluate(assertion: Assertion, samples: SampleResult[], context?: CheckContext) {
   const check = codeChecks.find((definition) => definition.type === assertion.type)!
-  return check.evaluate(assertion, samples)
+  return check.evaluate(assertion, samples, context)
+}
+
+// What each code's guard tests, the function under test, and the declarative forms; the earlier
+// table's answers read with the new fields.
+const conditionRows: Record<string, Row> = {
+  'each code tests what it should': {
+    answer: javaCorrect,
+    assertion: seedGuards,
+    passed: true,
+    message: `each code is raised by a guard that tests what it should: 50001 tests userId (line 6), 50002 tests what a lookup by userId returns (line 10), 50003 tests ActiveFlag and SystemDeleteFlag (line 14)`
+  },
+  'one code with a lookup': {
+    answer: javaCorrect,
+    assertion: { type: 'validation', code: 50002, lookup: 'userId' },
+    passed: true,
+    message: `50002 is raised by a guard that tests what a lookup by userId returns (line ${at(javaCorrect, 'BizException(50002')})`
+  },
+  'orElseThrow on the lookup and Assert helpers': {
+    answer: javaAssertions,
+    assertion: { type: 'validation', guards: [{ code: 50001, params: ['userId'] }, { code: 50002, lookup: 'userId' }] },
+    passed: true,
+    message: `each code is raised by a guard that tests what it should: 50001 tests userId (line 3), 50002 tests what a lookup by userId returns (line 4)`
+  },
+  'the codes swapped between userId and activeFlag': {
+    answer: javaWrongParameter,
+    assertion: idAndFlagGuards,
+    passed: false,
+    message: `the guard raising 50001 (line 4) does not test userId; its condition is "activeFlag == null"; the guard raising 50003 (line 7) does not test ActiveFlag or SystemDeleteFlag; its condition is "userId == null"`,
+    line: 4
+  },
+  'a lookup asked of a guard that tests userId itself': {
+    answer: javaConstants,
+    assertion: { type: 'validation', code: 50001, lookup: 'userId' },
+    passed: false,
+    message: `the guard raising 50001 (line ${at(javaConstants, 'USER_ID_INVALID)')}) does not test what a lookup by userId returns; its condition is "userId == null"`,
+    line: at(javaConstants, 'USER_ID_INVALID)')
+  },
+  'a code raised again on the wrong value': {
+    answer: javaCodeReused,
+    assertion: idAndFlagGuards,
+    passed: false,
+    message: `50001 is also raised by a guard that does not test userId itself, only what a lookup by it returns (line 8); its condition is "user == null"`,
+    line: 8
+  },
+  'the write checked, not the flags': {
+    answer: javaAfterWrite,
+    assertion: { type: 'validation', guards: [{ code: 50003, params: ['ActiveFlag', 'SystemDeleteFlag'] }] },
+    passed: false,
+    message: `the guard raising 50003 (line 5) does not test ActiveFlag or SystemDeleteFlag; its condition is "rows == 0"`,
+    line: 5
+  },
+  'a function the answer does not define': {
+    answer: javaCorrect,
+    assertion: { ...allCodes, function: 'updateStatus' },
+    passed: false,
+    message: 'the answer defines no function `updateStatus` (it defines `updateUserStatus`)'
+  },
+  'the function named with its parameters': {
+    answer: javaConstants,
+    assertion: { ...allCodes, function: 'updateUserStatus(userId, ActiveFlag, SystemDeleteFlag)' },
+    passed: true,
+    message: `each code is raised by a validation guard that \`updateUserStatus\` runs: 50001 (line ${at(javaConstants, 'BizException(USER_ID_INVALID)')}), 50002 (line ${at(javaConstants, 'ErrorCode.USER_NOT_FOUND)')}), 50003 (line ${at(javaConstants, 'ErrorCode.INVALID_FLAG)')})`
+  },
+  'a DTO’s constraints run for a @Valid parameter of the function': {
+    answer: javaConstraintAnnotations,
+    assertion: { ...flagsValidated, function: 'updateUserStatus' },
+    passed: true,
+    message: '50003 is raised by a guard that tests ActiveFlag and SystemDeleteFlag (lines 6, 7, 10)'
+  },
+  'a DTO’s constraints do not run without @Valid': {
+    answer: javaConstraintAnnotations.replace('@Valid ', ''),
+    assertion: { ...flagsValidated, function: 'updateUserStatus' },
+    passed: false,
+    message: '50003 is raised only by constraints on `UpdateStatusRequest`, which `updateUserStatus` never validates (lines 6, 7, 10)',
+    line: 6
+  },
+  'constraints on a Kotlin class’s properties': {
+    answer: kotlinPropertyConstraints,
+    assertion: flagsValidated,
+    passed: true,
+    message: '50003 is raised by a guard that tests ActiveFlag and SystemDeleteFlag (lines 3, 4, 7)'
+  },
+  'the JUnit-style Assert of Spring is a guard, JUnit’s own assertEquals is a test': {
+    answer: javaAssertions.replace('Assert.notNull(userId, 50001);', 'assertEquals(50001, userId);'),
+    assertion: { type: 'error-codes', codes: [50001] },
+    passed: false,
+    message: '50001 appears only in test code (line 3)',
+    line: 3
+  }
 }
 
 describe('error-codes and validation read the answer as code', () => {
@@ -615,6 +716,36 @@ describe('error-codes and validation read the answer as code', () => {
     if (typeof row.message === 'string') expect(outcome.message).toBe(row.message)
     else expect(outcome.message).toMatch(row.message)
     expect(outcome.line).toBe(row.line)
+  })
+
+  it.each(Object.entries(conditionRows))('%s', async (_name, row) => {
+    const outcome = await evaluate(row.assertion, [sample(row.answer)])
+    expect([outcome.passed, outcome.message, outcome.line]).toEqual([row.passed, row.message, row.line])
+  })
+
+  it('takes the function under test from the prompt when the check names none', async () => {
+    const helper = `${'```'}java
+class UserService {
+    void updateUserStatus(Long userId) {
+        userMapper.touch(userId);
+    }
+
+    void validate(Long userId) {
+        if (userId == null) throw new BizException(50001);
+    }
+}
+${'```'}`
+    const check: Assertion = { type: 'error-codes', codes: [50001] }
+    const prompt = { messages: [{ role: 'user', content: 'Validate userId in updateUserStatus(Long userId): 50001 when it is missing.' }] }
+    expect(await evaluate(check, [sample(helper)], prompt)).toEqual({
+      passed: false,
+      sample: 0,
+      message: '50001 is raised only in `UserService.validate`, which `updateUserStatus` never calls (line 8)',
+      line: 8
+    })
+    // Without a prompt, or one that names none of the answer's functions, every function counts.
+    expect((await evaluate(check, [sample(helper)])).passed).toBe(true)
+    expect((await evaluate(check, [sample(helper)], { messages: [{ role: 'user', content: 'Write the service.' }] })).passed).toBe(true)
   })
 
   it('points at the failing sample when there are several', async () => {
@@ -654,9 +785,13 @@ describe('schemas of the code checks', () => {
   const accepts = (check: CheckDefinition, fields: object): boolean =>
     ajv.validate({ type: 'object', properties: check.properties, required: check.required, additionalProperties: false }, fields)
 
-  it('registers both checks', () => {
-    expect(codeChecks.map((check) => check.type)).toEqual(['error-codes', 'validation'])
+  it('registers the code checks', () => {
+    expect(codeChecks.map((check) => check.type)).toEqual(['error-codes', 'validation', 'tree-sitter-query', 'not-tree-sitter-query'])
   })
+
+  /** The schema and then what the check's own validate says, as the suite loader applies them. */
+  const valid = (check: CheckDefinition, fields: object): boolean =>
+    accepts(check, fields) && check.validate?.({ type: check.type, ...fields }) === undefined
 
   it.each([
     [{ codes: [50001, '50002', 'E1001'] }, true],
@@ -668,9 +803,13 @@ describe('schemas of the code checks', () => {
     [{ codes: [50001, 50001] }, false],
     [{ codes: [50001], language: 'cobol' }, false],
     [{ codes: [50001], language: 'kt' }, false],
-    [{}, false]
-  ])('error-codes %j → %s', (fields, valid) => {
-    expect(accepts(errorCodes, fields)).toBe(valid)
+    [{}, false],
+    [{ codes: [50001], function: 'updateUserStatus' }, true],
+    [{ codes: [50001], function: 'updateUserStatus(Long userId, Integer ActiveFlag)' }, true],
+    [{ codes: [50001], function: 'update user status' }, false],
+    [{ codes: [50001], function: '' }, false]
+  ])('error-codes %j → %s', (fields, expected) => {
+    expect(valid(errorCodes, fields)).toBe(expected)
   })
 
   it.each([
@@ -679,8 +818,39 @@ describe('schemas of the code checks', () => {
     [{ code: 50003, params: [] }, false],
     [{ code: 50003, params: [''] }, false],
     [{ code: 50003 }, false],
-    [{ params: ['ActiveFlag'] }, false]
-  ])('validation %j → %s', (fields, valid) => {
-    expect(accepts(validation, fields)).toBe(valid)
+    [{ params: ['ActiveFlag'] }, false],
+    [{ code: 50002, lookup: 'userId' }, true],
+    [{ code: 50002, lookup: '' }, false],
+    [{ guards: [{ code: 50001, params: ['userId'] }, { code: '50002', lookup: 'userId' }] }, true],
+    [{ guards: [{ code: 50003, params: ['ActiveFlag'], lookup: 'userId' }], function: 'updateUserStatus' }, true],
+    [{ guards: [] }, false],
+    [{ guards: [{ code: 50001 }] }, false],
+    [{ guards: [{ code: 50001, params: [] }] }, false],
+    [{ guards: [{ code: 50001, looup: 'userId' }] }, false],
+    [{ guards: [{ params: ['userId'] }] }, false],
+    [{ guards: [{ code: 50001, params: ['userId'] }, { code: 50001, lookup: 'userId' }] }, false],
+    [{ guards: [{ code: 50001, params: ['userId'] }], code: 50001 }, false],
+    [{}, false]
+  ])('validation %j → %s', (fields, expected) => {
+    expect(valid(validation, fields)).toBe(expected)
+  })
+
+  it('says what a validation check lacks at its line in the suite file', () => {
+    const suite = (...fields: string[]) => ['cases:', '  - id: a', '    prompt: p', '    assert:', '      - type: validation', ...fields.map((f) => `        ${f}`), ''].join('\n')
+    const problems = (yaml: string): string[] => {
+      try {
+        parseSuite(yaml, 'suite.yml')
+        return []
+      } catch (error) {
+        return (error as SuiteError).problems
+      }
+    }
+    expect(problems(suite('code: 50003'))).toEqual(['suite.yml:5 case "a": assert[0].params is required with code (or lookup)'])
+    expect(problems(suite('lookup: userId'))).toEqual(['suite.yml:5 case "a": assert[0].code is required with params or lookup'])
+    expect(problems(suite('guards:', '  - { code: 50001, params: [userId] }', 'code: 50001'))).toEqual(['suite.yml:8 case "a": assert[0].code cannot be given with guards'])
+    expect(problems(suite('guards:', '  - { code: 50001 }'))).toEqual(['suite.yml:7 case "a": assert[0].guards needs params or lookup for code 50001'])
+    expect(problems(suite('guards:', '  - { code: 50001, params: [userId] }', 'function: update user'))).toEqual([
+      'suite.yml:8 case "a": assert[0].function must be a function name, optionally with its parameters: updateUserStatus or updateUserStatus(userId, ActiveFlag, SystemDeleteFlag)'
+    ])
   })
 })

@@ -397,7 +397,7 @@ describe('what the fuzzing found, one example each', () => {
   it('a check type that is not a string, or no type, is one problem', async () => {
     expect(await problemsOf(`${CASE}    assert:\n      - type: {name: contains}\n      - value: x\n`)).toEqual([
       `${DISPLAY}:5 case "a": assert[0].type must be a string`,
-      `${DISPLAY}:6 case "a": assert[1].type is required (one of contains, not-contains, regex, not-regex, tokens-per-second, ttft, error-codes, validation)`
+      `${DISPLAY}:6 case "a": assert[1].type is required (one of contains, not-contains, regex, not-regex, tokens-per-second, ttft, error-codes, validation, tree-sitter-query, not-tree-sitter-query)`
     ])
   })
 

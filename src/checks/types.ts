@@ -6,6 +6,14 @@ export interface Assertion {
   [field: string]: unknown
 }
 
+/**
+ * What a check may know of its case besides the samples: the messages the model was sent, whose
+ * prompt names the function the answer should define (code checks read it when a check names none).
+ */
+export interface CheckContext {
+  messages?: readonly { role: string; content: string }[]
+}
+
 /** What a check reports; the registry adds the `type`. */
 export type CheckOutcome = Omit<CheckResult, 'type'>
 
@@ -26,8 +34,14 @@ export interface CheckDefinition {
    */
   validate?(assertion: Assertion): { field: string; message: string } | undefined
   /**
+   * Loads what `validate` needs and cannot load synchronously, such as the grammar a tree-sitter
+   * query is checked against. The suite loader awaits it for every assertion before validating;
+   * without it, `validate` checks only what needs nothing loaded, and `evaluate` reports the rest.
+   */
+  prepare?(assertion: Assertion): Promise<void>
+  /**
    * Decides the check over all measured samples of a case. Samples that failed to complete are
    * passed too; a check decides for itself whether their partial text counts.
    */
-  evaluate(assertion: Assertion, samples: readonly SampleResult[]): CheckOutcome | Promise<CheckOutcome>
+  evaluate(assertion: Assertion, samples: readonly SampleResult[], context?: CheckContext): CheckOutcome | Promise<CheckOutcome>
 }

@@ -61,7 +61,31 @@ export async function loadSuite(suitePath: string, displayPath = suitePath, { op
           : `cannot read suite file ${displayPath}: ${(error as Error).message}`
     ])
   }
-  return parseSuite(utf8Text(bytes, displayPath), displayPath)
+  const text = utf8Text(bytes, displayPath)
+  await prepareChecks(text)
+  return parseSuite(text, displayPath)
+}
+
+/**
+ * Loads what the checks' own validation needs before the synchronous parse runs it: a
+ * tree-sitter-query's grammar, so a bad query is a suite error with its line, not a failure at
+ * run time. The file is only read here; every problem in it is the parse's to report.
+ */
+async function prepareChecks(text: string): Promise<void> {
+  let raw: unknown
+  try {
+    raw = parseDocument(text, { logLevel: 'silent', schema: 'core', resolveKnownTags: false }).toJS({ maxAliasCount: MAX_ALIAS_COUNT })
+  } catch {
+    return
+  }
+  const cases = (raw as { cases?: unknown } | null)?.cases
+  if (!Array.isArray(cases)) return
+  const assertions = cases.flatMap((c: unknown) => {
+    const list = (c as { assert?: unknown } | null)?.assert
+    return Array.isArray(list) ? list.filter((a): a is Assertion => a !== null && typeof a === 'object' && typeof (a as Assertion).type === 'string') : []
+  })
+  // A grammar that cannot load is the check's to report when it validates or runs.
+  await Promise.all(assertions.map((a) => Promise.resolve(checkRegistry.get(a.type)?.prepare?.(a)).catch(() => undefined)))
 }
 
 /** The file as text. Read leniently, a byte that is not UTF-8 would reach the model as "�". */

@@ -1,7 +1,9 @@
+// The guards raising a code, or, when there is none, the message that says why: the most telling
+// place the code was seen, with its lines.
 import { LANGUAGES } from './languages/index.js'
-import type { SightingKind } from './placement.js'
 import type { AnswerCode } from './read.js'
-import { codePattern, traceCode, type Guard, type Sighting } from './trace.js'
+import type { Target } from './target.js'
+import { codePattern, traceCode, type Guard, type Sighting, type TraceKind } from './trace.js'
 
 /** Why a check fails, with the answer's line it points at. */
 export interface Failure {
@@ -9,8 +11,12 @@ export interface Failure {
   line?: number
 }
 
-/** How a message says where a code was seen: alone ("appears only …") and in a list of places. */
-const PLACES: Readonly<Record<SightingKind, { only: string; among: string }>> = {
+/**
+ * How a message says where a code was seen: alone ("appears only …") and in a list of places. A
+ * guard the functions under test never run says where it is and what they never do with it
+ * (see place()).
+ */
+const PLACES: Readonly<Record<Exclude<TraceKind, 'unreached'>, { only: string; among: string }>> = {
   catch: { only: 'appears only inside catch', among: 'inside catch' },
   except: { only: 'appears only inside except', among: 'inside except' },
   finally: { only: 'appears only inside finally', among: 'inside finally' },
@@ -20,6 +26,7 @@ const PLACES: Readonly<Record<SightingKind, { only: string; among: string }>> = 
   unconditional: { only: 'is raised without a condition', among: 'raised without a condition' },
   'no-exit': { only: 'is only set in a branch that neither returns nor throws', among: 'in a branch that neither returns nor throws' },
   stray: { only: 'is used outside any validation guard', among: 'outside any guard' },
+  test: { only: 'appears only in test code', among: 'in test code' },
   condition: { only: 'appears only in a condition', among: 'in a condition' },
   log: { only: 'appears only in a log call', among: 'in a log call' },
   message: { only: 'appears only in a message string', among: 'in a message string' },
@@ -28,17 +35,17 @@ const PLACES: Readonly<Record<SightingKind, { only: string; among: string }>> = 
 }
 
 /** Lists every sighting kind; leaving one out fails to compile, since it would never be reported. */
-function everyKind<const K extends readonly SightingKind[]>(
-  kinds: K & ([Exclude<SightingKind, K[number]>] extends [never] ? unknown : { missing: Exclude<SightingKind, K[number]> })
-): readonly SightingKind[] {
+function everyKind<const K extends readonly TraceKind[]>(
+  kinds: K & ([Exclude<TraceKind, K[number]>] extends [never] ? unknown : { missing: Exclude<TraceKind, K[number]> })
+): readonly TraceKind[] {
   return kinds
 }
 
-// The most telling place first: a code raised in a catch is the seed's failure, one in a comment
-// merely a mention.
+// The most telling place first: a guard the method never runs is the one the author meant to
+// write, a code raised in a catch is the seed's failure, one in a comment merely a mention.
 const PRIORITY = everyKind([
-  'catch', 'except', 'finally', 'defer', 'error-check', 'unparsed', 'unconditional', 'no-exit', 'stray', 'condition', 'log', 'message',
-  'declared', 'comment'
+  'unreached', 'catch', 'except', 'finally', 'defer', 'error-check', 'unparsed', 'unconditional', 'no-exit', 'stray', 'test', 'condition', 'log',
+  'message', 'declared', 'comment'
 ])
 
 /** `line 6` or `lines 6, 10, 14, …`. */
@@ -48,15 +55,29 @@ export function lineList(values: number[]): string {
   return `${distinct.length > 1 ? 'lines' : 'line'} ${shown}`
 }
 
-function place(kind: SightingKind, seen: Sighting[], phrase: string): string {
-  const language = kind === 'unparsed' ? ` ${seen[0]!.language}` : ''
+function list(items: string[], conjunction: 'and' | 'or'): string {
+  return items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`
+}
+
+/**
+ * Where a code was seen, with its lines: `inside catch (line 9)`; for guards never run,
+ * `raised only in \`UserValidator.check\`, which \`updateUserStatus\` never calls (line 31)`.
+ */
+function place(kind: TraceKind, seen: Sighting[], alone: boolean, label: string | undefined): string {
   const vias = new Set(seen.map((sighting) => sighting.via))
   const via = vias.size === 1 && seen[0]!.via ? `, as ${seen[0]!.via}` : ''
-  return `${phrase}${language} (${lineList(seen.map((sighting) => sighting.line))}${via})`
+  const lines = `(${lineList(seen.map((sighting) => sighting.line))}${via})`
+  if (kind === 'unreached') {
+    const wheres = [...new Set(seen.map((sighting) => sighting.unreached!.where))]
+    const nevers = [...new Set(seen.map((sighting) => sighting.unreached!.never))]
+    return `${alone ? 'is raised only' : 'raised'} ${list(wheres, 'and')}, which ${label} never ${list(nevers, 'or')} ${lines}`
+  }
+  const language = kind === 'unparsed' ? ` ${seen[0]!.language}` : ''
+  return `${alone ? PLACES[kind].only : PLACES[kind].among}${language} ${lines}`
 }
 
 /** Says why a code with no guard is not raised by one, pointing at the most telling place. */
-function explainUnguarded(code: string, sightings: Sighting[], answer: AnswerCode): Failure {
+function explainUnguarded(code: string, sightings: Sighting[], answer: AnswerCode, label: string | undefined): Failure {
   if (sightings.length === 0) return explainAbsent(code, answer)
   const inOrder = [...sightings].sort((a, b) => a.line - b.line)
   const byKind = PRIORITY.map((kind) => ({ kind, seen: inOrder.filter((sighting) => sighting.kind === kind) })).filter(
@@ -64,8 +85,8 @@ function explainUnguarded(code: string, sightings: Sighting[], answer: AnswerCod
   )
   const first = byKind[0]!
   const line = first.seen[0]!.line
-  if (byKind.length === 1) return { message: `${code} ${place(first.kind, first.seen, PLACES[first.kind].only)}`, line }
-  const places = byKind.map((group) => place(group.kind, group.seen.slice(0, 1), PLACES[group.kind].among))
+  if (byKind.length === 1) return { message: `${code} ${place(first.kind, first.seen, true, label)}`, line }
+  const places = byKind.map((group) => place(group.kind, group.seen.slice(0, 1), false, label))
   return { message: `${code} is never raised by a validation guard: ${places.join(', ')}`, line }
 }
 
@@ -102,9 +123,9 @@ function explainAbsent(code: string, answer: AnswerCode): Failure {
     : { message: `${code} is not in the code` }
 }
 
-/** The guards raising a code in an answer, or why there is none. */
-export function guardsOf(code: string, answer: AnswerCode): { guards: Guard[]; failure?: Failure } {
-  const trace = traceCode(code, answer.units)
+/** The guards raising a code in what `target` runs of an answer, or why there is none. */
+export function guardsOf(code: string, answer: AnswerCode, target?: Target): { guards: Guard[]; failure?: Failure } {
+  const trace = traceCode(code, answer.units, target)
   if (trace.guards.length > 0) return { guards: trace.guards }
-  return { guards: [], failure: explainUnguarded(code, trace.sightings, answer) }
+  return { guards: [], failure: explainUnguarded(code, trace.sightings, answer, target?.label) }
 }

@@ -14,6 +14,9 @@ interface Runtime {
 // that only checks Java never pays for the Kotlin grammar.
 let runtime: Promise<Runtime> | undefined
 const grammars = new Map<LanguageId, Promise<TreeSitter.Language>>()
+// What has finished loading, for compiling queries synchronously (a suite's validate is synchronous).
+let started: Runtime | undefined
+const ready = new Map<LanguageId, TreeSitter.Language>()
 // A node reaches its grammar through its tree; the grammar leads to the spec that reads it.
 const specs = new WeakMap<TreeSitter.Language, LanguageSpec>()
 
@@ -32,7 +35,8 @@ function startRuntime(): Promise<Runtime> {
     const location = locateGrammars()
     const treeSitter = loadTreeSitter(location)
     await treeSitter.Parser.init({ locateFile: () => location.runtimeFile })
-    return { treeSitter, location, parser: new treeSitter.Parser() }
+    started = { treeSitter, location, parser: new treeSitter.Parser() }
+    return started
   })().catch((error: unknown) => {
     runtime = undefined
     throw new Error(`cannot start tree-sitter: ${(error as Error).message}`, { cause: error })
@@ -45,9 +49,10 @@ function loadGrammar(id: LanguageId): Promise<TreeSitter.Language> {
   if (!grammar) {
     grammar = startRuntime().then(({ treeSitter, location }) =>
       treeSitter.Language.load(join(location.grammarDir, LANGUAGES[id].grammarFile)).then(
-        (loaded) => {
-          specs.set(loaded, LANGUAGES[id])
-          return loaded
+        (language) => {
+          specs.set(language, LANGUAGES[id])
+          ready.set(id, language)
+          return language
         },
         (error: unknown) => {
           grammars.delete(id)
@@ -82,6 +87,21 @@ export async function loadParser(languages: Iterable<LanguageId>): Promise<Sourc
       return tree
     }
   }
+}
+
+/** Loads a language's grammar (cached), so that compileQuery can compile queries in it. */
+export async function loadLanguage(id: LanguageId): Promise<void> {
+  await loadGrammar(id)
+}
+
+/**
+ * Compiles a tree-sitter query in a language whose grammar has loaded (by loadLanguage or a
+ * parse); undefined while it has not. Throws web-tree-sitter's error for a query that does not
+ * compile.
+ */
+export function compileQuery(id: LanguageId, source: string): TreeSitter.Query | undefined {
+  const language = ready.get(id)
+  return started && language ? new started.treeSitter.Query(language, source) : undefined
 }
 
 /** The spec of the language a node was parsed as. */

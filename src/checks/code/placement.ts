@@ -13,7 +13,9 @@
 //   throws, raises or panics, or the code goes into an error value (`Result.fail(…)`,
 //   `new BizException(…)`, `errors.add(…)`: a callee whose name says error, exception, fail,
 //   invalid, bad, reject…);
-// - and it is not inside catch / except / finally / a Go defer / a promise `.catch`, nor in a
+// - and it is not inside catch / except / finally / a Go defer / a promise `.catch` (except a
+//   handler that catches only a lookup finding nothing, `except User.DoesNotExist` around
+//   `User.objects.get(pk=user_id)`, which guards the lookup), nor in a
 //   branch that handles an error a call returned (`if err != nil`, `if (err)`: the catch of Go
 //   and callbacks, unless a validator returned the error), nor an argument of a log call, nor in
 //   the condition that decides (`if (code == 50001)` compares, it does not raise).
@@ -26,6 +28,7 @@
 //
 // What a guard tests is trace.ts's part (testedBy).
 import type { Node } from 'web-tree-sitter'
+import { isLookupCall, VALIDATOR } from './calls.js'
 import type { HandlerKind } from './languages/spec.js'
 import {
   argumentsNode,
@@ -92,8 +95,6 @@ function isAssertion(call: Node): boolean {
 
 // `err != nil`, `updateErr != nil`, `error !== null`, or a bare `err` / `error` as a callback tests it.
 const ERROR_TEST = /^(?:(err|error|e|ex|\w+Err|\w+Error)\s*!==?\s*(?:nil|null|undefined)|(err|error))$/
-const VALIDATOR = /^(is|check|validat|verif|ensure|assert|require)|valid/i
-
 function callsValidator(node: Node): boolean {
   if (isCall(node) && VALIDATOR.test(calleeName(node))) return true
   return namedChildren(node).some(callsValidator)
@@ -113,6 +114,25 @@ function handlesError(conditional: Node, unit: ParsedUnit): boolean {
     (binding) => encloses(scope, binding.node) && targetNames(binding.parts.target).some((target) => target.text === name)
   )
   return !sources.some((binding) => callsValidator(binding.parts.value))
+}
+
+// Exceptions that say a lookup found nothing: Django's DoesNotExist, JPA's EntityNotFoundException,
+// Java's NoSuchElementException (Optional.get), SQLAlchemy's NoResultFound, Python's KeyError.
+const NOT_FOUND = /DoesNotExist|NotFound|NoSuchElement|NoResult|EmptyResult|Missing|KeyError|LookupError/
+
+/**
+ * A catch or except that handles only a lookup finding nothing: the not-found branch of the
+ * lookups its try runs, which are what it tests. A catch of anything broader is a catch.
+ */
+function notFoundHandler(handler: Node, unit: ParsedUnit): { caught: Node[]; lookups: Node[] } | undefined {
+  const kind = handlerKind(handler)
+  if (kind !== 'catch' && kind !== 'except') return undefined
+  const caught = namedChildren(handler).slice(0, -1)
+  if (!caught.some((part) => NOT_FOUND.test(part.text))) return undefined
+  const attempt = handler.parent?.childForFieldName('body') ?? (handler.parent ? namedChildren(handler.parent)[0] : undefined)
+  if (!attempt || encloses(attempt, handler)) return undefined
+  const lookups = unit.calls.filter((call) => encloses(attempt, call) && isLookupCall(call))
+  return lookups.length > 0 ? { caught, lookups } : undefined
 }
 
 /** The innermost node that decides whether the code runs: a conditional, an assertion call or a constraint annotation. */
@@ -161,7 +181,11 @@ function collectFacts(site: Node, unit: ParsedUnit): SiteFacts {
     // Only a syntax error between the code and its guard makes the guard doubtful; one around
     // the guard (a function cut off by max-tokens) leaves it intact.
     if (node.isError && !guard) broken ??= node
-    handler ??= handlerKind(node)
+    const notFound = guard || handler ? undefined : notFoundHandler(node, unit)
+    if (notFound) {
+      guard = { conditional: node, branch: child, own: notFound.caught, expression: false, byConditional: false }
+      conditions.push(...notFound.lookups)
+    } else handler ??= handlerKind(node)
     const args = isCall(node) ? argumentsNode(node) : undefined
     if (args && encloses(args, site)) {
       const callee = calleeText(node)

@@ -90,8 +90,22 @@ function isMethodInvocation(call: Node): boolean {
   return isOneOf(call, syntaxOf(call).calls.methodInvocations)
 }
 
+/**
+ * The call a trailing lambda continues: Kotlin reads `require(ok) { "50001" }` as a call of the
+ * call `require(ok)`, which callers see as one call of `require` with both arguments.
+ */
+function continuedCall(call: Node): Node | undefined {
+  const { trailingLambdas } = syntaxOf(call).calls
+  if (!trailingLambdas) return undefined
+  const callee = calleeNode(call)
+  const list = argumentsNode(call)
+  return callee && isCall(callee) && list && namedChildren(list).every((child) => isOneOf(child, trailingLambdas)) ? callee : undefined
+}
+
 /** What a call calls, as written without spaces (`log.error`, `Result.fail`, `BizException`). */
 export function calleeText(call: Node): string {
+  const continued = continuedCall(call)
+  if (continued) return calleeText(continued)
   if (isMethodInvocation(call)) {
     const object = call.childForFieldName('object')
     const name = call.childForFieldName('name')?.text ?? ''
@@ -121,7 +135,9 @@ export function callArguments(call: Node): Node[] {
   const list = argumentsNode(call)
   if (!list) return []
   const { argumentWrappers } = syntaxOf(call).calls
-  return namedChildren(list).flatMap((child) => (isOneOf(child, argumentWrappers) ? namedChildren(child) : [child]))
+  const own = namedChildren(list).flatMap((child) => (isOneOf(child, argumentWrappers) ? namedChildren(child) : [child]))
+  const continued = continuedCall(call)
+  return continued ? [...callArguments(continued), ...own] : own
 }
 
 function isMemberAccess(node: Node): boolean {
@@ -130,6 +146,8 @@ function isMemberAccess(node: Node): boolean {
 
 /** What a method is called on: `Stream.of(a, b)` in `Stream.of(a, b).forEach(…)`. */
 export function callReceiver(call: Node): Node | undefined {
+  const continued = continuedCall(call)
+  if (continued) return callReceiver(continued)
   if (isMethodInvocation(call)) return call.childForFieldName('object') ?? undefined
   const callee = calleeNode(call)
   return callee && isMemberAccess(callee) ? namedChildren(callee)[0] : undefined
@@ -242,9 +260,10 @@ export function constrainedName(annotation: Node): Node | undefined {
   const { constraints } = syntaxOf(annotation)
   if (!constraints || !isOneOf(annotation, constraints.annotations)) return undefined
   let holder = annotation.parent
-  if (holder && isOneOf(holder, constraints.modifierLists)) holder = holder.parent
+  if (holder && isOneOf(holder, constraints.precedingModifiers)) holder = holder.nextNamedSibling
+  else if (holder && isOneOf(holder, constraints.modifierLists)) holder = holder.parent
   if (!holder) return undefined
-  if (isOneOf(holder, constraints.namedHolders)) return holder.childForFieldName('name') ?? undefined
+  if (isOneOf(holder, constraints.namedHolders)) return holder.childForFieldName('name') ?? namedChildren(holder).find(isIdentifier)
   if (!isOneOf(holder, constraints.fieldHolders)) return undefined
   const declarator = holder.childForFieldName('declarator') ?? holder.descendantsOfType([...(constraints.fieldDeclarators ?? [])])[0]
   return declarator ? (declarator.childForFieldName('name') ?? namedChildren(declarator)[0]) : undefined
@@ -254,12 +273,63 @@ function isConstraint(node: Node): boolean {
   return isOneOf(node, syntaxOf(node).constraints?.annotations)
 }
 
+/** The annotations, attributes and decorators on a declaration, wherever its grammar keeps them. */
+export function annotationsOf(declaration: Node): Node[] {
+  const annotations = syntaxOf(declaration).annotations
+  if (!annotations) return []
+  const found: Node[] = []
+  const take = (holder: Node): void => {
+    for (const child of namedChildren(holder)) {
+      if (isOneOf(child, annotations.types)) found.push(child)
+      else if (isOneOf(child, annotations.lists)) take(child)
+    }
+  }
+  take(declaration)
+  if (declaration.parent && isOneOf(declaration.parent, annotations.wrappers)) take(declaration.parent)
+  return found
+}
+
+/** An annotation's simple name: `@org.junit.Test` → Test, `@field:NotNull(…)` → NotNull, `[Fact]` → Fact. */
+export function annotationName(annotation: Node): string {
+  const written = annotation.text.replace(/^[@\s]+/, '').replace(/^\w+:(?!:)/, '')
+  return written.split('(')[0]!.trim().split('.').pop() ?? ''
+}
+
+/** The arguments an annotation or decorator is given: `@field_validator("active_flag")` → the string. */
+export function annotationArguments(annotation: Node): Node[] {
+  const call = isCall(annotation) ? annotation : namedChildren(annotation).find(isCall)
+  return call ? callArguments(call) : []
+}
+
+export function isClass(node: Node): boolean {
+  return isOneOf(node, syntaxOf(node).classes)
+}
+
+/** A class's name, if it has one (a companion object need not). */
+export function className(node: Node): string | undefined {
+  return (node.childForFieldName('name') ?? namedChildren(node).find((child) => child.childCount === 0 && child.type.endsWith('identifier')))?.text
+}
+
+export function isDeclaredFunction(node: Node): boolean {
+  return isOneOf(node, syntaxOf(node).functions.declared)
+}
+
+export function isAssertStatement(node: Node): boolean {
+  return isOneOf(node, syntaxOf(node).assertStatements)
+}
+
 /** A conditional's deciding part as a message quotes it: `userId == null`, `switch (activeFlag) … default`. */
 export function describeCondition(conditional: Node, conditions: Node[]): string {
-  const flat = (node: Node): string => node.text.replace(/\s+/g, ' ').trim()
+  const flatText = (text: string): string => text.replace(/\s+/g, ' ').trim()
+  const flat = (node: Node): string => flatText(node.text)
   if (isConstraint(conditional)) {
     const annotation = syntaxOf(conditional).constraints?.bracketed ? `[${flat(conditional)}]` : flat(conditional)
     return `${annotation} ${conditions.map(flat).join(' ')}`
+  }
+  if (handlerKind(conditional)) {
+    // A not-found handler: `except User.DoesNotExist`, `catch (EntityNotFoundException e)`.
+    const body = namedChildren(conditional).at(-1)
+    return flatText(body ? conditional.text.slice(0, body.startIndex - conditional.startIndex) : conditional.text).replace(/:$/, '')
   }
   if (isCase(conditional)) {
     const subject = switchSubject(conditional)
@@ -360,14 +430,40 @@ export function functionName(fn: Node): string | undefined {
 // a Java parameter named `self` is as rare as it is legal.
 const RECEIVER_PARAMETERS = ['self', 'cls']
 
+function parameterList(fn: Node): Node | undefined {
+  const { functions } = syntaxOf(fn)
+  return (
+    fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter') ?? namedChildren(fn).find((child) => isOneOf(child, functions.parameterLists))
+  )
+}
+
+/**
+ * Each parameter of a function as written, with the annotations a grammar keeps beside it
+ * (Kotlin's parameter_modifiers), for reading its type and markers: `@Valid @RequestBody Req r`.
+ */
+export function parameterTexts(fn: Node): string[] {
+  const list = parameterList(fn)
+  if (!list || isIdentifier(list)) return []
+  const preceding = syntaxOf(fn).constraints?.precedingModifiers
+  const texts: string[] = []
+  let pending = ''
+  for (const child of namedChildren(list)) {
+    if (isOneOf(child, preceding)) pending += `${child.text} `
+    else {
+      texts.push(pending + child.text)
+      pending = ''
+    }
+  }
+  return texts
+}
+
 /** A function's parameter names in order, without Python's `self`/`cls`. */
 export function parameterNames(fn: Node): string[] {
-  const { functions } = syntaxOf(fn)
-  const list =
-    fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter') ?? namedChildren(fn).find((child) => isOneOf(child, functions.parameterLists))
+  const { functions, constraints } = syntaxOf(fn)
+  const list = parameterList(fn)
   if (!list) return []
   if (isIdentifier(list)) return [list.text]
-  const names = namedChildren(list).flatMap((parameter) => {
+  const names = namedChildren(list).filter((child) => !isOneOf(child, constraints?.precedingModifiers)).flatMap((parameter) => {
     if (isIdentifier(parameter)) return [parameter.text]
     // Go declares several names with one type: `a, b int`.
     const goNames = isOneOf(parameter, functions.multiNameParameters) ? parameter.childrenForFieldName('name') : []

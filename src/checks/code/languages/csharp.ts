@@ -30,6 +30,8 @@ export const csharp = defineLanguage({
     // `attribute` is C#'s annotation, not a member access; it is here because one list once served
     // every grammar and Python names its member access so. No callee or binding target is one.
     memberAccess: ['member_access_expression', 'attribute'],
+    classes: ['class_declaration', 'record_declaration', 'struct_declaration', 'interface_declaration'],
+    annotations: { types: ['attribute'], lists: ['attribute_list'] },
     handlers: { catch: ['catch_clause'], finally: ['finally_clause'] },
     exits: { types: ['throw_statement', 'throw_expression', 'return_statement'] },
     conditionals: {

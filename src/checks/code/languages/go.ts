@@ -11,6 +11,7 @@ export const go = defineLanguage({
     [/:=/, 3],
     [/\berr\s*!=\s*nil\b|\btype\s+\w+\s+struct\b|\bfmt\.\w+/, 4]
   ],
+  tests: { functionNames: /^(Test|Benchmark|Fuzz)([A-Z_\d]|$)/, functionParameters: /\*testing\.[TBF]\b/ },
   syntax: {
     comments: ['comment'],
     strings: ['interpreted_string_literal', 'raw_string_literal'],
@@ -28,6 +29,7 @@ export const go = defineLanguage({
       argumentLists: ['argument_list']
     },
     memberAccess: ['selector_expression'],
+    classes: [],
     handlers: { defer: ['defer_statement'] },
     exits: {
       types: ['return_statement'],

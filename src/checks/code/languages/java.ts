@@ -1,4 +1,4 @@
-import { JVM_ANNOTATIONS, THROW_NEW, VISIBLE_CLASS } from './shared.js'
+import { BEAN_VALIDATION, JVM_ANNOTATIONS, THROW_NEW, VISIBLE_CLASS } from './shared.js'
 import { defineLanguage } from './spec.js'
 
 export const java = defineLanguage({
@@ -17,6 +17,7 @@ export const java = defineLanguage({
     VISIBLE_CLASS,
     THROW_NEW
   ],
+  declarative: { parameterMarker: BEAN_VALIDATION },
   syntax: {
     comments: ['line_comment', 'block_comment'],
     strings: ['string_literal', 'character_literal'],
@@ -31,6 +32,8 @@ export const java = defineLanguage({
       argumentLists: ['argument_list']
     },
     memberAccess: ['field_access'],
+    classes: ['class_declaration', 'record_declaration', 'enum_declaration', 'interface_declaration'],
+    annotations: { types: ['annotation', 'marker_annotation'], lists: ['modifiers'] },
     handlers: { catch: ['catch_clause'], finally: ['finally_clause'] },
     exits: { types: ['throw_statement', 'return_statement'] },
     conditionals: {

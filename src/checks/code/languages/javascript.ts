@@ -1,4 +1,4 @@
-import { CLASS_MEMBER_WRAPPER, SCRIPT_CLUES, THROW_NEW } from './shared.js'
+import { CLASS_MEMBER_WRAPPER, SCRIPT_CLUES, TEST_SUITE_CALLS, THROW_NEW } from './shared.js'
 import { defineLanguage } from './spec.js'
 
 export const javascript = defineLanguage({
@@ -8,6 +8,7 @@ export const javascript = defineLanguage({
   aliases: ['javascript', 'js', 'jsx', 'mjs', 'cjs', 'node', 'nodejs'],
   clues: [THROW_NEW, ...SCRIPT_CLUES],
   snippetWrapper: CLASS_MEMBER_WRAPPER,
+  tests: { suiteCalls: TEST_SUITE_CALLS },
   syntax: {
     comments: ['comment'],
     strings: ['string', 'template_string'],
@@ -24,6 +25,7 @@ export const javascript = defineLanguage({
       calleeFirst: ['call_expression']
     },
     memberAccess: ['member_expression'],
+    classes: ['class_declaration', 'class'],
     handlers: { catch: ['catch_clause'], finally: ['finally_clause'] },
     exits: {
       types: ['throw_statement', 'return_statement'],

@@ -1,4 +1,4 @@
-import { JVM_ANNOTATIONS } from './shared.js'
+import { BEAN_VALIDATION, JVM_ANNOTATIONS } from './shared.js'
 import { defineLanguage } from './spec.js'
 
 // The grammar names no fields: callees, conditions and binding parts are read by position.
@@ -14,6 +14,7 @@ export const kotlin = defineLanguage({
     [/\bwhen\s*(\([^)]*\))?\s*\{|\?:|!!/, 2],
     [/:\s*(String|Int|Long|Boolean)\??\s*[,)=]/, 2]
   ],
+  declarative: { parameterMarker: BEAN_VALIDATION },
   syntax: {
     comments: ['line_comment', 'multiline_comment'],
     strings: ['string_literal', 'character_literal'],
@@ -27,9 +28,12 @@ export const kotlin = defineLanguage({
       types: ['call_expression'],
       calleeFirst: ['call_expression'],
       argumentLists: ['call_suffix'],
-      argumentWrappers: ['value_arguments', 'call_suffix']
+      argumentWrappers: ['value_arguments', 'call_suffix'],
+      trailingLambdas: ['annotated_lambda']
     },
     memberAccess: ['navigation_expression'],
+    classes: ['class_declaration', 'object_declaration', 'companion_object'],
+    annotations: { types: ['annotation'], lists: ['modifiers'] },
     handlers: { catch: ['catch_block'], finally: ['finally_block'] },
     exits: {
       types: [],
@@ -51,7 +55,10 @@ export const kotlin = defineLanguage({
     constraints: {
       annotations: ['annotation'],
       modifierLists: ['modifiers'],
-      namedHolders: ['parameter', 'property_declaration']
+      precedingModifiers: ['parameter_modifiers'],
+      namedHolders: ['parameter', 'class_parameter'],
+      fieldHolders: ['property_declaration'],
+      fieldDeclarators: ['variable_declaration']
     },
     bindings: {
       shapes: {

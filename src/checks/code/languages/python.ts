@@ -11,6 +11,8 @@ export const python = defineLanguage({
     [/^\s*(raise\s+\w+|except\b.*:\s*$|elif\b)/m, 3],
     [/\bNone\b|\bself\.|^\s*from\s+[\w.]+\s+import\s+\w+/m, 2]
   ],
+  tests: { functionNames: /^test/, classNames: /^Test/ },
+  declarative: { validatesOnConstruction: true, validatorDecorators: /^(field_validator|validator|model_validator|root_validator)$/ },
   syntax: {
     comments: ['comment'],
     strings: ['string', 'concatenated_string'],
@@ -25,6 +27,9 @@ export const python = defineLanguage({
       argumentLists: ['argument_list']
     },
     memberAccess: ['attribute'],
+    classes: ['class_definition'],
+    annotations: { types: ['decorator'], wrappers: ['decorated_definition'] },
+    assertStatements: ['assert_statement'],
     handlers: { except: ['except_clause', 'except_group_clause'], finally: ['finally_clause'] },
     exits: { types: ['return_statement', 'raise_statement'] },
     conditionals: {

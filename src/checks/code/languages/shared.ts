@@ -5,6 +5,12 @@ import type { Clue } from './spec.js'
 /** Spring and Bean Validation annotations: Java, and Kotlin on the JVM. */
 export const JVM_ANNOTATIONS: Clue = [/@(Override|Autowired|Service|RestController|Transactional|Data|Component|Valid|NotNull)\b/, 2]
 
+/** Bean Validation runs a parameter's constraints only when it is marked so: Java, and Kotlin on the JVM. */
+export const BEAN_VALIDATION = /@(Valid|Validated)\b/
+
+/** jest's and vitest's calls that take tests: `describe`, `it.each(…)`, `test.skip`. */
+export const TEST_SUITE_CALLS = /^(describe|it|test|suite|context|beforeEach|afterEach|beforeAll|afterAll|before|after)$/
+
 /** `public class X`: Java and C#. */
 export const VISIBLE_CLASS: Clue = [/\b(public|private|protected)\s+(static\s+)?(final\s+)?class\s+\w+/, 1]
 

@@ -65,9 +65,26 @@ export interface NodeTypes {
     argumentLists?: readonly string[]
     /** Nodes in an argument list that wrap the arguments themselves (Kotlin's trailing lambda). */
     argumentWrappers?: readonly string[]
+    /**
+     * Trailing lambdas that the grammar hangs on a call of the call before them: Kotlin reads
+     * `require(ok) { "50001" }` as a call of `require(ok)`, which is one call with two arguments.
+     */
+    trailingLambdas?: readonly string[]
   }
   /** `a.b`: a callee's receiver, and the name a binding target such as `self.x` declares. */
   memberAccess: readonly string[]
+  /** Classes and their kin, which name what their members belong to (`UserValidator.check`). */
+  classes: readonly string[]
+  /** Annotations, attributes and decorators on declarations: what marks a test, a validator, a validated parameter. */
+  annotations?: {
+    types: readonly string[]
+    /** Lists between an annotation and what it annotates (Java's modifiers, C#'s attribute_list). */
+    lists?: readonly string[]
+    /** Nodes that wrap a declaration together with its decorators (Python's decorated_definition). */
+    wrappers?: readonly string[]
+  }
+  /** Statements that assert, which only tests write (Python's `assert`). */
+  assertStatements?: readonly string[]
   /** Nodes that handle a failure rather than validate input, by kind. */
   handlers: Partial<Record<HandlerKind, readonly string[]>>
   exits: {
@@ -115,7 +132,9 @@ export interface NodeTypes {
     bracketed?: boolean
     /** Lists between an annotation and what it annotates. */
     modifierLists?: readonly string[]
-    /** Parameters and properties, which name what they declare in a `name` field. */
+    /** Lists that annotate the node after them rather than their parent (Kotlin's parameter_modifiers). */
+    precedingModifiers?: readonly string[]
+    /** Parameters and properties, which name what they declare in a `name` field or by their first identifier. */
     namedHolders?: readonly string[]
     /** Field declarations, which name it in a `fieldDeclarators` child. */
     fieldHolders?: readonly string[]
@@ -150,6 +169,29 @@ export interface LanguageSpec<Id extends string = string> {
    * code's first line, so line numbers stay put.
    */
   snippetWrapper?: readonly [before: string, after: string]
+  /** How tests are told apart beyond annotations such as `@Test` (see tests.ts). */
+  tests?: {
+    /** Functions a test runner collects by name: pytest's `test_…`, Go's `TestX`. */
+    functionNames?: RegExp
+    /** What such a function's parameters must hold as well: Go's `*testing.T`. */
+    functionParameters?: RegExp
+    /** Classes a test runner collects by name: pytest's `Test…`. */
+    classNames?: RegExp
+    /** Calls whose function arguments are tests: jest's and vitest's describe/it/test. */
+    suiteCalls?: RegExp
+  }
+  /** How declarative validation comes to run (see target.ts). */
+  declarative?: {
+    /**
+     * What a parameter of a constrained class must carry for its constraints to run (Bean
+     * Validation's `@Valid`). Absent: any parameter of that type is validated (ASP.NET, FastAPI).
+     */
+    parameterMarker?: RegExp
+    /** Building the class validates it (pydantic). */
+    validatesOnConstruction?: boolean
+    /** Decorators that make a method a validator of the fields they name (pydantic's `@field_validator`). */
+    validatorDecorators?: RegExp
+  }
   syntax: NodeTypes
 }
 

@@ -9,5 +9,6 @@ export const tsx = defineLanguage({
   aliases: ['tsx'],
   clues: [],
   snippetWrapper: typescript.snippetWrapper,
+  tests: typescript.tests,
   syntax: typescript.syntax
 })

@@ -15,10 +15,12 @@ export const typescript = defineLanguage({
   ],
   supersetOf: 'javascript',
   snippetWrapper: CLASS_MEMBER_WRAPPER,
+  tests: javascript.tests,
   // TypeScript's grammar extends JavaScript's: the same shapes, plus enums, typed class fields and
   // `import x = require(…)`. JavaScript's class fields (`field_definition`) are not in this grammar.
   syntax: {
     ...javascript.syntax,
+    classes: ['class_declaration', 'class', 'abstract_class_declaration'],
     bindings: {
       ...javascript.syntax.bindings,
       shapes: {
