@@ -1,15 +1,15 @@
 import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 770:
+/***/ 8258:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+/* unused reexport */ __nccwpck_require__(5258);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 5258:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -281,34 +281,34 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 6752:
+/***/ 576:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(3701)
-const Dispatcher = __nccwpck_require__(883)
-const Pool = __nccwpck_require__(628)
-const BalancedPool = __nccwpck_require__(837)
-const Agent = __nccwpck_require__(7405)
-const ProxyAgent = __nccwpck_require__(6672)
-const EnvHttpProxyAgent = __nccwpck_require__(3137)
-const RetryAgent = __nccwpck_require__(50)
-const errors = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+const Client = __nccwpck_require__(5061)
+const Dispatcher = __nccwpck_require__(2243)
+const Pool = __nccwpck_require__(20)
+const BalancedPool = __nccwpck_require__(9989)
+const Agent = __nccwpck_require__(3389)
+const ProxyAgent = __nccwpck_require__(7408)
+const EnvHttpProxyAgent = __nccwpck_require__(2785)
+const RetryAgent = __nccwpck_require__(8610)
+const errors = __nccwpck_require__(1059)
+const util = __nccwpck_require__(2272)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6615)
-const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
-const MockAgent = __nccwpck_require__(7501)
-const MockPool = __nccwpck_require__(4004)
-const mockErrors = __nccwpck_require__(2429)
-const RetryHandler = __nccwpck_require__(7816)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
-const DecoratorHandler = __nccwpck_require__(8155)
-const RedirectHandler = __nccwpck_require__(8754)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const api = __nccwpck_require__(6135)
+const buildConnector = __nccwpck_require__(1952)
+const MockClient = __nccwpck_require__(6197)
+const MockAgent = __nccwpck_require__(2781)
+const MockPool = __nccwpck_require__(9396)
+const mockErrors = __nccwpck_require__(9037)
+const RetryHandler = __nccwpck_require__(1131)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8085)
+const DecoratorHandler = __nccwpck_require__(5579)
+const RedirectHandler = __nccwpck_require__(9714)
+const createRedirectInterceptor = __nccwpck_require__(2276)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -326,10 +326,10 @@ __webpack_unused_export__ = DecoratorHandler
 __webpack_unused_export__ = RedirectHandler
 __webpack_unused_export__ = createRedirectInterceptor
 __webpack_unused_export__ = {
-  redirect: __nccwpck_require__(1514),
-  retry: __nccwpck_require__(2026),
-  dump: __nccwpck_require__(8060),
-  dns: __nccwpck_require__(379)
+  redirect: __nccwpck_require__(1530),
+  retry: __nccwpck_require__(7114),
+  dump: __nccwpck_require__(5596),
+  dns: __nccwpck_require__(1643)
 }
 
 __webpack_unused_export__ = buildConnector
@@ -391,7 +391,7 @@ function makeDispatcher (fn) {
 __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(4398).fetch)
+const fetchImpl = (__nccwpck_require__(3345).fetch)
 __webpack_unused_export__ = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -403,39 +403,39 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
+/* unused reexport */ __nccwpck_require__(548).Headers
+/* unused reexport */ __nccwpck_require__(1627).Response
+/* unused reexport */ __nccwpck_require__(268).Request
+/* unused reexport */ __nccwpck_require__(2134).FormData
 __webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+/* unused reexport */ __nccwpck_require__(8755).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(5779)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(3245)
-const { kConstruct } = __nccwpck_require__(109)
+const { CacheStorage } = __nccwpck_require__(4045)
+const { kConstruct } = __nccwpck_require__(3165)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 __webpack_unused_export__ = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(6693)
 
 __webpack_unused_export__ = deleteCookie
 __webpack_unused_export__ = getCookies
 __webpack_unused_export__ = getSetCookies
 __webpack_unused_export__ = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(428)
 
 __webpack_unused_export__ = parseMIMEType
 __webpack_unused_export__ = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5924)
+/* unused reexport */ __nccwpck_require__(5358).WebSocket
 __webpack_unused_export__ = CloseEvent
 __webpack_unused_export__ = ErrorEvent
 __webpack_unused_export__ = MessageEvent
@@ -451,18 +451,18 @@ __webpack_unused_export__ = MockPool
 __webpack_unused_export__ = MockAgent
 __webpack_unused_export__ = mockErrors
 
-const { EventSource } = __nccwpck_require__(1238)
+const { EventSource } = __nccwpck_require__(8742)
 
 __webpack_unused_export__ = EventSource
 
 
 /***/ }),
 
-/***/ 158:
+/***/ 3134:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { addAbortListener } = __nccwpck_require__(2272)
+const { RequestAbortedError } = __nccwpck_require__(1059)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -522,16 +522,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 6900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(1059)
+const util = __nccwpck_require__(2272)
+const { addSignal, removeSignal } = __nccwpck_require__(3134)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -637,7 +637,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 9294:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -651,10 +651,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+} = __nccwpck_require__(1059)
+const util = __nccwpck_require__(2272)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(3134)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -895,16 +895,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 5259:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(9927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { Readable } = __nccwpck_require__(2519)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(1059)
+const util = __nccwpck_require__(2272)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(7863)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -1116,18 +1116,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 3560:
+/***/ 792:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(1059)
+const util = __nccwpck_require__(2272)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(7863)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(3134)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -1343,15 +1343,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 1098:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(1059)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const util = __nccwpck_require__(2272)
+const { addSignal, removeSignal } = __nccwpck_require__(3134)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -1458,21 +1458,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 6135:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(4043)
-module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(2279)
+module.exports.request = __nccwpck_require__(5259)
+module.exports.stream = __nccwpck_require__(792)
+module.exports.pipeline = __nccwpck_require__(9294)
+module.exports.upgrade = __nccwpck_require__(1098)
+module.exports.connect = __nccwpck_require__(6900)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 2519:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -1481,9 +1481,9 @@ module.exports.connect = __nccwpck_require__(2279)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { ReadableStreamFrom } = __nccwpck_require__(3440)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(1059)
+const util = __nccwpck_require__(2272)
+const { ReadableStreamFrom } = __nccwpck_require__(2272)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -1864,15 +1864,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 7655:
+/***/ 7863:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(1059)
 
-const { chunksDecode } = __nccwpck_require__(9927)
+const { chunksDecode } = __nccwpck_require__(2519)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -1964,16 +1964,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 1952:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(2272)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(1059)
+const timers = __nccwpck_require__(7787)
 
 function noop () {}
 
@@ -2211,7 +2211,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 7887:
 /***/ ((module) => {
 
 
@@ -2336,7 +2336,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 5726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2545,7 +2545,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 1059:
 /***/ ((module) => {
 
 
@@ -2977,7 +2977,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 2543:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2985,7 +2985,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(1059)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -3000,9 +3000,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+} = __nccwpck_require__(2272)
+const { channels } = __nccwpck_require__(5726)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(7887)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -3466,7 +3466,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 6443:
+/***/ 1003:
 /***/ ((module) => {
 
 module.exports = {
@@ -3540,7 +3540,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 9112:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3548,7 +3548,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(735)
+} = __nccwpck_require__(7887)
 
 class TstNode {
   /** @type {any} */
@@ -3699,13 +3699,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3440:
+/***/ 2272:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(1003)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -3713,9 +3713,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
-const { tree } = __nccwpck_require__(7752)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(7887)
+const { tree } = __nccwpck_require__(9112)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -4425,18 +4425,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 3389:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const DispatcherBase = __nccwpck_require__(1841)
-const Pool = __nccwpck_require__(628)
-const Client = __nccwpck_require__(3701)
-const util = __nccwpck_require__(3440)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(1003)
+const DispatcherBase = __nccwpck_require__(8641)
+const Pool = __nccwpck_require__(20)
+const Client = __nccwpck_require__(5061)
+const util = __nccwpck_require__(2272)
+const createRedirectInterceptor = __nccwpck_require__(2276)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -4565,7 +4565,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 837:
+/***/ 9989:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4573,7 +4573,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(1059)
 const {
   PoolBase,
   kClients,
@@ -4581,10 +4581,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Pool = __nccwpck_require__(628)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const { parseOrigin } = __nccwpck_require__(3440)
+} = __nccwpck_require__(7632)
+const Pool = __nccwpck_require__(20)
+const { kUrl, kInterceptors } = __nccwpck_require__(1003)
+const { parseOrigin } = __nccwpck_require__(2272)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -4781,7 +4781,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 637:
+/***/ 1021:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4789,9 +4789,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(2272)
+const { channels } = __nccwpck_require__(5726)
+const timers = __nccwpck_require__(7787)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -4804,7 +4804,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(1059)
 const {
   kUrl,
   kReset,
@@ -4837,9 +4837,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(1003)
 
-const constants = __nccwpck_require__(2824)
+const constants = __nccwpck_require__(3512)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -4851,11 +4851,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(1630) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(3434))
+    mod = await WebAssembly.compile(__nccwpck_require__(4826))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -4863,7 +4863,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(1630))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -5778,7 +5778,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(4492).extractBody)
+      extractBody = (__nccwpck_require__(9852).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -6301,7 +6301,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 2820:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6309,13 +6309,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(2272)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(1059)
 const {
   kUrl,
   kReset,
@@ -6334,7 +6334,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(1003)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -6740,7 +6740,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(4492).extractBody)
+    extractBody ??= (__nccwpck_require__(9852).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -7100,7 +7100,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 5061:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -7110,16 +7110,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1841)
+const util = __nccwpck_require__(2272)
+const { channels } = __nccwpck_require__(5726)
+const Request = __nccwpck_require__(2543)
+const DispatcherBase = __nccwpck_require__(8641)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(1059)
+const buildConnector = __nccwpck_require__(1952)
 const {
   kUrl,
   kServerName,
@@ -7161,9 +7161,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(6443)
-const connectH1 = __nccwpck_require__(637)
-const connectH2 = __nccwpck_require__(8788)
+} = __nccwpck_require__(1003)
+const connectH1 = __nccwpck_require__(1021)
+const connectH2 = __nccwpck_require__(2820)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -7471,7 +7471,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(2276)
 
 function onError (client, err) {
   if (
@@ -7731,19 +7731,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 8641:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(883)
+const Dispatcher = __nccwpck_require__(2243)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(1059)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(1003)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -7946,7 +7946,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 2243:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8018,15 +8018,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 3137:
+/***/ 2785:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
-const ProxyAgent = __nccwpck_require__(6672)
-const Agent = __nccwpck_require__(7405)
+const DispatcherBase = __nccwpck_require__(8641)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(1003)
+const ProxyAgent = __nccwpck_require__(7408)
+const Agent = __nccwpck_require__(3389)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -8185,7 +8185,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 4660:
+/***/ 9220:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -8309,15 +8309,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 2128:
+/***/ 7632:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const FixedQueue = __nccwpck_require__(4660)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
-const PoolStats = __nccwpck_require__(3246)
+const DispatcherBase = __nccwpck_require__(8641)
+const FixedQueue = __nccwpck_require__(9220)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(1003)
+const PoolStats = __nccwpck_require__(398)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -8510,10 +8510,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3246:
+/***/ 398:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(1003)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -8551,7 +8551,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 628:
+/***/ 20:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8562,14 +8562,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(7632)
+const Client = __nccwpck_require__(5061)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(1059)
+const util = __nccwpck_require__(2272)
+const { kUrl, kInterceptors } = __nccwpck_require__(1003)
+const buildConnector = __nccwpck_require__(1952)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -8665,19 +8665,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 6672:
+/***/ 7408:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(1003)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(7405)
-const Pool = __nccwpck_require__(628)
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
-const Client = __nccwpck_require__(3701)
+const Agent = __nccwpck_require__(3389)
+const Pool = __nccwpck_require__(20)
+const DispatcherBase = __nccwpck_require__(8641)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(1059)
+const buildConnector = __nccwpck_require__(1952)
+const Client = __nccwpck_require__(5061)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -8946,13 +8946,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 8610:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(883)
-const RetryHandler = __nccwpck_require__(7816)
+const Dispatcher = __nccwpck_require__(2243)
+const RetryHandler = __nccwpck_require__(1131)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -8988,7 +8988,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 2581:
+/***/ 8085:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8996,8 +8996,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Agent = __nccwpck_require__(7405)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
+const Agent = __nccwpck_require__(3389)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -9027,7 +9027,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8155:
+/***/ 5579:
 /***/ ((module) => {
 
 
@@ -9078,15 +9078,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 8754:
+/***/ 9714:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { kBodyUsed } = __nccwpck_require__(6443)
+const util = __nccwpck_require__(2272)
+const { kBodyUsed } = __nccwpck_require__(1003)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -9317,20 +9317,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 1131:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError } = __nccwpck_require__(8707)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(1003)
+const { RequestRetryError } = __nccwpck_require__(1059)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(3440)
+} = __nccwpck_require__(2272)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -9761,14 +9761,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 379:
+/***/ 1643:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(5579)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(1059)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -10143,14 +10143,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8060:
+/***/ 5596:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
+const util = __nccwpck_require__(2272)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(1059)
+const DecoratorHandler = __nccwpck_require__(5579)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -10273,12 +10273,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 5092:
+/***/ 2276:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(9714)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -10301,11 +10301,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 1530:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(9714)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -10332,11 +10332,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 2026:
+/***/ 7114:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(1131)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -10358,13 +10358,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 3512:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(6972);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -10642,7 +10642,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 1630:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10654,7 +10654,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 3434:
+/***/ 4826:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10666,7 +10666,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 172:
+/***/ 6972:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10687,13 +10687,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 7501:
+/***/ 2781:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
+const { kClients } = __nccwpck_require__(1003)
+const Agent = __nccwpck_require__(3389)
 const {
   kAgent,
   kMockAgentSet,
@@ -10704,14 +10704,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
-const MockPool = __nccwpck_require__(4004)
-const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const Dispatcher = __nccwpck_require__(883)
-const Pluralizer = __nccwpck_require__(1529)
-const PendingInterceptorsFormatter = __nccwpck_require__(6142)
+} = __nccwpck_require__(1501)
+const MockClient = __nccwpck_require__(6197)
+const MockPool = __nccwpck_require__(9396)
+const { matchValue, buildMockOptions } = __nccwpck_require__(1205)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(1059)
+const Dispatcher = __nccwpck_require__(2243)
+const Pluralizer = __nccwpck_require__(8233)
+const PendingInterceptorsFormatter = __nccwpck_require__(6110)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -10854,14 +10854,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7365:
+/***/ 6197:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3701)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Client = __nccwpck_require__(5061)
+const { buildMockDispatch } = __nccwpck_require__(1205)
 const {
   kDispatches,
   kMockAgent,
@@ -10870,10 +10870,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(1501)
+const { MockInterceptor } = __nccwpck_require__(3319)
+const Symbols = __nccwpck_require__(1003)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -10920,12 +10920,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 9037:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8707)
+const { UndiciError } = __nccwpck_require__(1059)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -10955,12 +10955,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 3319:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(1205)
 const {
   kDispatches,
   kDispatchKey,
@@ -10968,9 +10968,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { buildURL } = __nccwpck_require__(3440)
+} = __nccwpck_require__(1501)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { buildURL } = __nccwpck_require__(2272)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -11169,14 +11169,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 9396:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(628)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Pool = __nccwpck_require__(20)
+const { buildMockDispatch } = __nccwpck_require__(1205)
 const {
   kDispatches,
   kMockAgent,
@@ -11185,10 +11185,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(1501)
+const { MockInterceptor } = __nccwpck_require__(3319)
+const Symbols = __nccwpck_require__(1003)
+const { InvalidArgumentError } = __nccwpck_require__(1059)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -11235,7 +11235,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 1501:
 /***/ ((module) => {
 
 
@@ -11265,20 +11265,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 1205:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(2429)
+const { MockNotMatchedError } = __nccwpck_require__(9037)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(1117)
-const { buildURL } = __nccwpck_require__(3440)
+} = __nccwpck_require__(1501)
+const { buildURL } = __nccwpck_require__(2272)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -11639,7 +11639,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 6110:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11689,7 +11689,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 1529:
+/***/ 8233:
 /***/ ((module) => {
 
 
@@ -11725,7 +11725,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 6603:
+/***/ 7787:
 /***/ ((module) => {
 
 
@@ -12155,20 +12155,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9634:
+/***/ 3186:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(5893)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
-const { Request, fromInnerRequest } = __nccwpck_require__(9967)
-const { kState } = __nccwpck_require__(3627)
-const { fetching } = __nccwpck_require__(4398)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
+const { kConstruct } = __nccwpck_require__(3165)
+const { urlEquals, getFieldValues } = __nccwpck_require__(7406)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(2272)
+const { webidl } = __nccwpck_require__(1861)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(1627)
+const { Request, fromInnerRequest } = __nccwpck_require__(268)
+const { kState } = __nccwpck_require__(907)
+const { fetching } = __nccwpck_require__(3345)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(1168)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -13021,15 +13021,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3245:
+/***/ 4045:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { Cache } = __nccwpck_require__(9634)
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(3165)
+const { Cache } = __nccwpck_require__(3186)
+const { webidl } = __nccwpck_require__(1861)
+const { kEnumerableProperty } = __nccwpck_require__(2272)
 
 class CacheStorage {
   /**
@@ -13180,26 +13180,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 109:
+/***/ 3165:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(6443).kConstruct)
+  kConstruct: (__nccwpck_require__(1003).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 6798:
+/***/ 7406:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { isValidHeaderName } = __nccwpck_require__(3168)
+const { URLSerializer } = __nccwpck_require__(428)
+const { isValidHeaderName } = __nccwpck_require__(1168)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -13244,7 +13244,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 2044:
 /***/ ((module) => {
 
 
@@ -13263,15 +13263,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9061:
+/***/ 6693:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(1978)
-const { stringify } = __nccwpck_require__(7797)
-const { webidl } = __nccwpck_require__(5893)
-const { Headers } = __nccwpck_require__(660)
+const { parseSetCookie } = __nccwpck_require__(7818)
+const { stringify } = __nccwpck_require__(1061)
+const { webidl } = __nccwpck_require__(1861)
+const { Headers } = __nccwpck_require__(548)
 
 /**
  * @typedef {Object} Cookie
@@ -13454,14 +13454,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1978:
+/***/ 7818:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
-const { isCTLExcludingHtab } = __nccwpck_require__(7797)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(2044)
+const { isCTLExcludingHtab } = __nccwpck_require__(1061)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(428)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -13771,7 +13771,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 1061:
 /***/ ((module) => {
 
 
@@ -14130,13 +14130,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 3535:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(9003)
 
 /**
  * @type {number[]} BOM
@@ -14711,23 +14711,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1238:
+/***/ 8742:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(4398)
-const { makeRequest } = __nccwpck_require__(9967)
-const { webidl } = __nccwpck_require__(5893)
-const { EventSourceStream } = __nccwpck_require__(4031)
-const { parseMIMEType } = __nccwpck_require__(1900)
-const { createFastMessageEvent } = __nccwpck_require__(5188)
-const { isNetworkError } = __nccwpck_require__(9051)
-const { delay } = __nccwpck_require__(4811)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { fetching } = __nccwpck_require__(3345)
+const { makeRequest } = __nccwpck_require__(268)
+const { webidl } = __nccwpck_require__(1861)
+const { EventSourceStream } = __nccwpck_require__(3535)
+const { parseMIMEType } = __nccwpck_require__(428)
+const { createFastMessageEvent } = __nccwpck_require__(5924)
+const { isNetworkError } = __nccwpck_require__(1627)
+const { delay } = __nccwpck_require__(9003)
+const { kEnumerableProperty } = __nccwpck_require__(2272)
+const { environmentSettingsObject } = __nccwpck_require__(1168)
+const { getGlobalDispatcher } = __nccwpck_require__(8085)
 
 let experimentalWarned = false
 
@@ -15201,7 +15201,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4811:
+/***/ 9003:
 /***/ ((module) => {
 
 
@@ -15245,12 +15245,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 9852:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(2272)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -15260,16 +15260,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(3168)
-const { FormData } = __nccwpck_require__(5910)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(1168)
+const { FormData } = __nccwpck_require__(2134)
+const { kState } = __nccwpck_require__(907)
+const { webidl } = __nccwpck_require__(1861)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(1900)
-const { multipartFormDataParser } = __nccwpck_require__(116)
+const { serializeAMimeType } = __nccwpck_require__(428)
+const { multipartFormDataParser } = __nccwpck_require__(948)
 let random
 
 try {
@@ -15781,7 +15781,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4495:
+/***/ 5055:
 /***/ ((module) => {
 
 
@@ -15912,7 +15912,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 428:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16663,12 +16663,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6653:
+/***/ 8701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(6443)
+const { kConnected, kSize } = __nccwpck_require__(1003)
 
 class CompatWeakRef {
   constructor (value) {
@@ -16716,14 +16716,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 7114:
+/***/ 5114:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+const { kState } = __nccwpck_require__(907)
+const { webidl } = __nccwpck_require__(1861)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -16849,16 +16849,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 116:
+/***/ 948:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { utf8DecodeBytes } = __nccwpck_require__(3168)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
-const { isFileLike } = __nccwpck_require__(7114)
-const { makeEntry } = __nccwpck_require__(5910)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(2272)
+const { utf8DecodeBytes } = __nccwpck_require__(1168)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(428)
+const { isFileLike } = __nccwpck_require__(5114)
+const { makeEntry } = __nccwpck_require__(2134)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -17330,16 +17330,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 2134:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
-const { kState } = __nccwpck_require__(3627)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { FileLike, isFileLike } = __nccwpck_require__(7114)
-const { webidl } = __nccwpck_require__(5893)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(1168)
+const { kState } = __nccwpck_require__(907)
+const { kEnumerableProperty } = __nccwpck_require__(2272)
+const { FileLike, isFileLike } = __nccwpck_require__(5114)
+const { webidl } = __nccwpck_require__(1861)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -17589,7 +17589,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 5779:
 /***/ ((module) => {
 
 
@@ -17636,21 +17636,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 660:
+/***/ 548:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(6443)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(1003)
+const { kEnumerableProperty } = __nccwpck_require__(2272)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(3168)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(1168)
+const { webidl } = __nccwpck_require__(1861)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -18330,7 +18330,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4398:
+/***/ 3345:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -18343,9 +18343,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9051)
-const { HeadersList } = __nccwpck_require__(660)
-const { Request, cloneRequest } = __nccwpck_require__(9967)
+} = __nccwpck_require__(1627)
+const { HeadersList } = __nccwpck_require__(548)
+const { Request, cloneRequest } = __nccwpck_require__(268)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -18381,23 +18381,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(3168)
-const { kState, kDispatcher } = __nccwpck_require__(3627)
+} = __nccwpck_require__(1168)
+const { kState, kDispatcher } = __nccwpck_require__(907)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(9852)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(5055)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { webidl } = __nccwpck_require__(5893)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(2272)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(428)
+const { getGlobalDispatcher } = __nccwpck_require__(8085)
+const { webidl } = __nccwpck_require__(1861)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -20607,23 +20607,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9967:
+/***/ 268:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
-const { FinalizationRegistry } = __nccwpck_require__(6653)()
-const util = __nccwpck_require__(3440)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(9852)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(548)
+const { FinalizationRegistry } = __nccwpck_require__(8701)()
+const util = __nccwpck_require__(2272)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(1168)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -20633,12 +20633,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(5055)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(907)
+const { webidl } = __nccwpck_require__(1861)
+const { URLSerializer } = __nccwpck_require__(428)
+const { kConstruct } = __nccwpck_require__(1003)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -21651,14 +21651,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9051:
+/***/ 1627:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
-const util = __nccwpck_require__(3440)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(548)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(9852)
+const util = __nccwpck_require__(2272)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -21670,16 +21670,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(1168)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(4495)
-const { kState, kHeaders } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { FormData } = __nccwpck_require__(5910)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+} = __nccwpck_require__(5055)
+const { kState, kHeaders } = __nccwpck_require__(907)
+const { webidl } = __nccwpck_require__(1861)
+const { FormData } = __nccwpck_require__(2134)
+const { URLSerializer } = __nccwpck_require__(428)
+const { kConstruct } = __nccwpck_require__(1003)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -22268,7 +22268,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3627:
+/***/ 907:
 /***/ ((module) => {
 
 
@@ -22284,21 +22284,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 1168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(1059)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(5055)
+const { getGlobalOrigin } = __nccwpck_require__(5779)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(428)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(2272)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(1861)
 
 let supportedHashes = []
 
@@ -23923,14 +23923,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5893:
+/***/ 1861:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(3440)
+const { toUSVString } = __nccwpck_require__(2272)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -24625,7 +24625,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2607:
+/***/ 1727:
 /***/ ((module) => {
 
 
@@ -24922,7 +24922,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8355:
+/***/ 8755:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -24931,16 +24931,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(3610)
+} = __nccwpck_require__(234)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(961)
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+} = __nccwpck_require__(9521)
+const { webidl } = __nccwpck_require__(1861)
+const { kEnumerableProperty } = __nccwpck_require__(2272)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -25273,12 +25273,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8573:
+/***/ 7309:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(1861)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -25358,7 +25358,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 961:
+/***/ 9521:
 /***/ ((module) => {
 
 
@@ -25375,7 +25375,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3610:
+/***/ 234:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -25386,10 +25386,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(961)
-const { ProgressEvent } = __nccwpck_require__(8573)
-const { getEncoding } = __nccwpck_require__(2607)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
+} = __nccwpck_require__(9521)
+const { ProgressEvent } = __nccwpck_require__(7309)
+const { getEncoding } = __nccwpck_require__(1727)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(428)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -25773,27 +25773,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6897:
+/***/ 3969:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(6976)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(1216)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
-const { channels } = __nccwpck_require__(2414)
-const { CloseEvent } = __nccwpck_require__(5188)
-const { makeRequest } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { Headers, getHeadersList } = __nccwpck_require__(660)
-const { getDecodeSplit } = __nccwpck_require__(3168)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
+} = __nccwpck_require__(4896)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(3105)
+const { channels } = __nccwpck_require__(5726)
+const { CloseEvent } = __nccwpck_require__(5924)
+const { makeRequest } = __nccwpck_require__(268)
+const { fetching } = __nccwpck_require__(3345)
+const { Headers, getHeadersList } = __nccwpck_require__(548)
+const { getDecodeSplit } = __nccwpck_require__(1168)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
 
 /** @type {import('crypto')} */
 let crypto
@@ -26151,7 +26151,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 736:
+/***/ 6976:
 /***/ ((module) => {
 
 
@@ -26224,14 +26224,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5188:
+/***/ 5924:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
+const { webidl } = __nccwpck_require__(1861)
+const { kEnumerableProperty } = __nccwpck_require__(2272)
+const { kConstruct } = __nccwpck_require__(1003)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -26560,12 +26560,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3264:
+/***/ 9104:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(736)
+const { maxUnsigned16Bit } = __nccwpck_require__(6976)
 
 const BUFFER_SIZE = 16386
 
@@ -26663,14 +26663,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9469:
+/***/ 8029:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(8625)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { isValidClientWindowBits } = __nccwpck_require__(3105)
+const { MessageSizeExceededError } = __nccwpck_require__(1059)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -26775,16 +26775,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1652:
+/***/ 276:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
-const { channels } = __nccwpck_require__(2414)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(6976)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(4896)
+const { channels } = __nccwpck_require__(5726)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -26794,11 +26794,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(8625)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { closeWebSocketConnection } = __nccwpck_require__(6897)
-const { PerMessageDeflate } = __nccwpck_require__(9469)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(3105)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { closeWebSocketConnection } = __nccwpck_require__(3969)
+const { PerMessageDeflate } = __nccwpck_require__(8029)
+const { MessageSizeExceededError } = __nccwpck_require__(1059)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -27309,14 +27309,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3900:
+/***/ 5388:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { opcodes, sendHints } = __nccwpck_require__(736)
-const FixedQueue = __nccwpck_require__(4660)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { opcodes, sendHints } = __nccwpck_require__(6976)
+const FixedQueue = __nccwpck_require__(9220)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -27420,7 +27420,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 1216:
+/***/ 4896:
 /***/ ((module) => {
 
 
@@ -27439,16 +27439,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8625:
+/***/ 3105:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
-const { states, opcodes } = __nccwpck_require__(736)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(4896)
+const { states, opcodes } = __nccwpck_require__(6976)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5924)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(428)
 
 /* globals Blob */
 
@@ -27768,15 +27768,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3726:
+/***/ 5358:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
+const { webidl } = __nccwpck_require__(1861)
+const { URLSerializer } = __nccwpck_require__(428)
+const { environmentSettingsObject } = __nccwpck_require__(1168)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(6976)
 const {
   kWebSocketURL,
   kReadyState,
@@ -27785,21 +27785,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(1216)
+} = __nccwpck_require__(4896)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(8625)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
-const { ByteParser } = __nccwpck_require__(1652)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+} = __nccwpck_require__(3105)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(3969)
+const { ByteParser } = __nccwpck_require__(276)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(2272)
+const { getGlobalDispatcher } = __nccwpck_require__(8085)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
-const { SendQueue } = __nccwpck_require__(3900)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(5924)
+const { SendQueue } = __nccwpck_require__(5388)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -28377,10 +28377,45 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 5317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
 /***/ 4434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 1943:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs/promises");
 
 /***/ }),
 
@@ -28545,6 +28580,34 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 932:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 3480:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("querystring");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -28559,10 +28622,31 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
 /***/ 9023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 3106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ })
 
@@ -28580,23 +28664,29 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	}
 /******/ 	// Create a new module (and put it into the cache)
 /******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
+/******/ 		id: moduleId,
+/******/ 		loaded: false,
 /******/ 		exports: {}
 /******/ 	};
 /******/ 
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
 /******/ 	}
 /******/ 
+/******/ 	// Flag the module as loaded
+/******/ 	module.loaded = true;
+/******/ 
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -28626,17 +28716,111 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/node module decorator */
+/******/ (() => {
+/******/ 	__nccwpck_require__.nmd = (module) => {
+/******/ 		module.paths = [];
+/******/ 		if (!module.children) module.children = [];
+/******/ 		return module;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
 /************************************************************************/
 var __webpack_exports__ = {};
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -28672,7 +28856,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -28710,7 +28894,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -28764,11 +28948,11 @@ function escapeProperty(s) {
         .replace(/,/g, '%2C');
 }
 //# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -28781,15 +28965,15 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
     const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
@@ -28800,7 +28984,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -28809,7 +28993,7 @@ const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.me
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -28900,11 +29084,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ../../work/main/node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(8258);
+// EXTERNAL MODULE: ../../work/main/node_modules/undici/index.js
+var undici = __nccwpck_require__(576);
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -29601,7 +29785,7 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -29677,7 +29861,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -29751,7 +29935,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -29763,7 +29947,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -29786,7 +29970,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -29882,7 +30066,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -30032,7 +30216,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = (/* unused pure expression or super */ null && (_summary));
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -30070,11 +30254,11 @@ function toPlatformPath(pth) {
 var external_string_decoder_ = __nccwpck_require__(3193);
 // EXTERNAL MODULE: external "events"
 var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "child_process"
+var external_child_process_ = __nccwpck_require__(5317);
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30086,7 +30270,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -30113,7 +30297,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -30254,7 +30438,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30528,7 +30712,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30606,13 +30790,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -30903,7 +31087,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -30913,7 +31097,7 @@ class ToolRunner extends external_events_.EventEmitter {
                     return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
                 }
                 const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                const cp = external_child_process_.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
                 let stdbuffer = '';
                 if (cp.stdout) {
                     cp.stdout.on('data', (data) => {
@@ -31116,7 +31300,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -31196,7 +31380,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -31242,8 +31426,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -31261,7 +31445,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -31492,7 +31676,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -31579,13 +31763,226 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/hygiene.ts
+/**
+ * Shorter secrets are not redacted: replacing every "abc" would garble answers, numbers and
+ * tables all through the report, and a value this short is found by trying anyway.
+ */
+const MIN_SECRET_LENGTH = 4;
+/** Query (or fragment) parameter names whose value is a credential, compared with `-` read as `_`. */
+const SECRET_PARAMS = new Set(['api_key', 'apikey', 'key', 'token', 'access_token', 'auth', 'password', 'passwd', 'pwd', 'secret', 'sig', 'signature']);
+/**
+ * llama-server flags whose value is a secret. `--api-key-file` and `--ssl-key-file` take paths:
+ * the path is no secret, and masking it would hide where the key is read from.
+ */
+const SECRET_FLAGS = new Set(['--api-key', '--hf-token', '-hft']);
+function decoded(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+function isSecretParam(name) {
+    const normal = decoded(name).toLowerCase().replace(/-/g, '_');
+    // `x_api_key`, `hf_token`, `client_secret`: a known name after a prefix is one too.
+    return SECRET_PARAMS.has(normal) || [...SECRET_PARAMS].some((secret) => normal.endsWith(`_${secret}`));
+}
+/**
+ * The secrets written into a base URL: the userinfo's password (and its username, when there is
+ * a password: `user:pass` is a credential pair) and the values of key-like query or fragment
+ * parameters. Each both as written and URL-decoded, and as the URL parser re-encodes it, since
+ * messages show the URL in any of these forms.
+ */
+function secretsInUrl(url) {
+    const found = new Set();
+    const add = (value) => {
+        for (const form of [value, decoded(value)])
+            if (form)
+                found.add(form);
+    };
+    const forms = [url];
+    try {
+        forms.push(new URL(url).href);
+    }
+    catch {
+        // Not a URL: its text, as an error message would quote it, is all there is to search.
+    }
+    for (const text of forms) {
+        // The authority runs to the first / ? # (or \, which the parser reads as /); userinfo to its last @.
+        const userinfo = /^[a-z][a-z\d+.-]*:\/\/([^/?#\\]*)@/i.exec(text)?.[1];
+        const colon = userinfo?.indexOf(':') ?? -1;
+        if (userinfo !== undefined && colon >= 0) {
+            add(userinfo.slice(0, colon));
+            add(userinfo.slice(colon + 1));
+        }
+        for (const [, name = '', value = ''] of text.matchAll(/[?&;#]([^=&;#]*)=([^&;#]*)/g))
+            if (isSecretParam(name))
+                add(value);
+    }
+    return [...found];
+}
+/** A flag as llama-server looks it up: a long one with `_` read as `-`. */
+function flagName(arg) {
+    return arg.startsWith('--') ? arg.replace(/_/g, '-') : arg;
+}
+/**
+ * The secrets in llama-server arguments, from `--api-key KEY` and `--api-key=KEY` (and the same
+ * for `--hf-token`/`-hft`). llama-server reads `--api-key` as a comma-separated list, so each key
+ * in it is a secret as well as the whole.
+ */
+function secretsInArgs(args) {
+    const found = new Set();
+    args.forEach((arg, i) => {
+        const equals = arg.startsWith('-') ? arg.indexOf('=') : -1;
+        const name = flagName(equals >= 0 ? arg.slice(0, equals) : arg);
+        if (!SECRET_FLAGS.has(name))
+            return;
+        const value = equals >= 0 ? arg.slice(equals + 1) : args[i + 1];
+        if (!value)
+            return;
+        found.add(value);
+        if (name === '--api-key')
+            for (const key of value.split(','))
+                if (key)
+                    found.add(key);
+    });
+    return [...found];
+}
+/**
+ * Terminal escape sequences: CSI (ESC [ or U+009B, up to a final byte: colours, cursor moves);
+ * OSC, DCS, SOS, PM and APC strings up to BEL or ST (titles, OSC 8 hyperlinks, whose link text
+ * stays), never past a line end; and any other ESC sequence. An unterminated string loses its
+ * introducer, and its payload stays as visible text.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what this matches
+const ESCAPE_SEQUENCE = /(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]|(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)|\x1b[\x20-\x2f]*[\x30-\x7e]/g;
+/** C0 controls but tab and new line, DEL and C1 controls: what is left after the sequences go. */
+// eslint-disable-next-line no-control-regex -- control characters are what this matches
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+/**
+ * Characters a reader cannot see, or that reorder what they see: bidi embeddings, overrides,
+ * isolates and marks (U+061C, U+200E/F, U+202A–E, U+2066–9), zero-width characters (U+180E,
+ * U+200B–D, U+2060–4, U+FEFF and the deprecated format characters up to U+206F), Unicode tags
+ * (U+E0000–7F, which spell hidden ASCII), and C0/C1 controls but tab and line ends. Every U+200D
+ * is shown, also inside an emoji sequence: a joiner in an emoji cannot be told from one hidden in
+ * an identifier without guessing, and a visible `<U+200D>` in an emoji costs only looks.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are among what this matches
+const INVISIBLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\u{e0000}-\u{e007f}]/gu;
+/**
+ * Text with every invisible or reordering character (see INVISIBLE) replaced by its visible
+ * `<U+202E>` form, everywhere: prose, table cells and code blocks alike, since a reviewer reads
+ * the code block too and a bidi override there is the "Trojan source" trick.
+ */
+function visibleControls(text) {
+    return text.replace(INVISIBLE, (char) => `<U+${char.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
+}
+/**
+ * A line the runner reads as a command: after its leading white space (.NET `TrimStart`), it
+ * starts with `::`. The runner's culture-aware `StartsWith` may skip default-ignorable
+ * characters (ICU collation ignores a soft hyphen, a variation selector), so those may sit
+ * between the colons.
+ */
+const COMMAND_START = /^([\s\p{Default_Ignorable_Code_Point}]*)(?=:\p{Default_Ignorable_Code_Point}*:)/u;
+/** The runner's older form, `##[command]`, is a command wherever it stands in the line. */
+const OLD_COMMAND = /#(\p{Default_Ignorable_Code_Point}*)#(\p{Default_Ignorable_Code_Point}*)\[/gu;
+/**
+ * What may be written to the Actions log (and a terminal): escape sequences and control
+ * characters removed (a lone \r becomes a line end, as the runner splits lines on it), invisible
+ * characters shown as `<U+…>`, and every line the runner would read as a workflow command made
+ * inert by a backslash: `\::error::x`, and the old form, found anywhere in a line, as `##\[error]x`.
+ * Escaping, rather than wrapping messages in `::stop-commands::TOKEN`, because it is a pure
+ * function of the text, the same in every host and in tests, with no token to keep unguessable;
+ * and a warning is itself a `::warning::` command, which a wrap would switch off. Text with none
+ * of these passes unchanged.
+ */
+function forLog(text) {
+    const plain = text.replace(/\r\n?/g, '\n').replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '');
+    return visibleControls(plain)
+        .split('\n')
+        .map((line) => line.replace(COMMAND_START, '$1\\').replace(OLD_COMMAND, '#$1#$2\\['))
+        .join('\n');
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** The forms a secret is written in: as given, inside a JSON string (the results file), URL-encoded. */
+function formsOf(secret) {
+    const forms = [secret, JSON.stringify(secret).slice(1, -1)];
+    try {
+        forms.push(encodeURIComponent(secret));
+    }
+    catch {
+        // A lone surrogate has no URL-encoded form, and so cannot be written in one.
+    }
+    return forms;
+}
+/**
+ * Keeps the secrets of a run and hides them. All forms are replaced in one pass, longest first,
+ * so a secret that contains another is hidden whole and no `***` is matched again.
+ */
+function redactor() {
+    const forms = new Set();
+    let pattern;
+    return {
+        add(secret) {
+            if (secret.length < MIN_SECRET_LENGTH)
+                return;
+            for (const form of formsOf(secret))
+                forms.add(form);
+            pattern = undefined;
+        },
+        redact(text) {
+            if (forms.size === 0)
+                return text;
+            pattern ??= new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+            return text.replace(pattern, '***');
+        }
+    };
+}
+/**
+ * A message as a host writes it to the log or a terminal. Redacted before forLog, where a
+ * secret is found as given (forLog could escape one that looks like a command), and after, where
+ * one that escape codes had split is whole again.
+ */
+function logLine(message, secrets) {
+    return secrets.redact(forLog(secrets.redact(message)));
+}
+/**
+ * Markdown as it is written to the comment or the summary: every secret redacted, and bidi and
+ * zero-width characters shown where they are, inside code too.
+ */
+function markdownFor(markdown, host) {
+    return visibleControls(host.redact(markdown));
+}
+/**
+ * The results with every secret redacted in their text, before any of it is rendered: Markdown
+ * escaping would change a secret with `_` or `*` in it past what `redact` recognises.
+ */
+function redactedResults(results, host) {
+    return JSON.parse(host.redact(JSON.stringify(results)));
+}
+
 ;// CONCATENATED MODULE: ./src/host/cancel.ts
-// Cancellation, shared by both hosts: a cancelled job (or Ctrl-C) signals this process; what a
-// stage started (a llama-server) must go down with it. The signal handlers are installed only
-// while something is registered, so a run with nothing to stop dies on the signal as before.
-function cancellation(exit = (code) => process.exit(code)) {
+// Cancellation, shared by both hosts. A cancelled job sends SIGINT, waits 7.5 s, then SIGTERM and
+// kills; a job timeout does the same; Ctrl-C sends SIGINT. The first signal aborts the run's
+// AbortSignal: replay stops, what the run started is stopped, and the results measured so far are
+// written everywhere, marked as cancelled. If that takes longer than the grace period, or a
+// second signal comes, the hard stops run (they kill what was started) and the process exits as
+// the signal meant.
+/** How long a cancelled run has to write what it measured before it exits anyway: inside the runner's 7.5 s. */
+const CANCEL_GRACE_MS = 6_000;
+/** The exit status a shell gives a process ended by the signal. */
+function exitCodeOf(signal) {
+    return signal === 'SIGINT' ? 130 : 143;
+}
+function cancellation(exit = (code) => process.exit(code), graceMs = CANCEL_GRACE_MS) {
+    const controller = new AbortController();
     const stops = new Set();
-    const onSignal = (signal) => {
+    let installed = false;
+    const hardStop = (signal) => {
         for (const stop of [...stops]) {
             try {
                 stop();
@@ -31594,44 +31991,69 @@ function cancellation(exit = (code) => process.exit(code)) {
                 // One failing cleanup must not keep the others from running.
             }
         }
-        exit(signal === 'SIGINT' ? 130 : 143);
+        exit(exitCodeOf(signal));
     };
-    const install = (on) => {
-        for (const signal of ['SIGINT', 'SIGTERM']) {
-            if (on)
-                process.on(signal, onSignal);
-            else
-                process.off(signal, onSignal);
+    const onSignal = (signal) => {
+        if (controller.signal.aborted)
+            return hardStop(signal);
+        controller.abort(signal);
+        // Unref'd: a run that finishes writing in time ends on its own.
+        setTimeout(() => hardStop(signal), graceMs).unref();
+    };
+    const install = () => {
+        if (installed)
+            return;
+        installed = true;
+        for (const signal of ['SIGINT', 'SIGTERM'])
+            process.on(signal, onSignal);
+    };
+    return {
+        get signal() {
+            install();
+            return controller.signal;
+        },
+        onCancel(stop) {
+            install();
+            stops.add(stop);
+            return () => void stops.delete(stop);
         }
-    };
-    return (stop) => {
-        if (stops.size === 0)
-            install(true);
-        stops.add(stop);
-        return () => {
-            if (stops.delete(stop) && stops.size === 0)
-                install(false);
-        };
     };
 }
 
 ;// CONCATENATED MODULE: ./src/host/action.ts
 // The host of a workflow step: messages through @actions/core (warnings become annotations),
-// secrets masked by the runner, state kept for the post step, options named as inputs.
+// secrets masked by the runner, state kept for the post step, options named as inputs. Every
+// line is redacted and made safe for the log first: the runner reads stdout for commands.
 
 
-function createActionHost(env = process.env, baselines) {
+
+function createActionHost(env = process.env, baselines, models) {
+    const secrets = redactor();
+    const cancel = cancellation();
     return {
         ...(baselines ? { baselines } : {}),
+        ...(models ? { models } : {}),
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-        info: (message) => info(message),
-        warn: (message) => warning(message),
-        mask: (secret) => core_setSecret(secret),
+        info: (message) => info(logLine(message, secrets)),
+        // core.warning escapes line ends into the command's data; logLine still strips escape codes.
+        warn: (message) => warning(logLine(message, secrets)),
+        mask: (secret) => {
+            if (!secret)
+                return;
+            secrets.add(secret);
+            // The runner too, even with one too short for redact: it masks the log itself, JSON and URL forms included.
+            core_setSecret(secret);
+        },
+        redact: secrets.redact,
         saveState: (name, value) => saveState(name, value),
         optionLabel: (name) => `input '${name}'`,
         optionRef: (name) => `the input '${name}'`,
         reportAlsoIn: 'The job summary and the comment still hold the report.',
-        onCancel: cancellation()
+        // A getter: reading the signal is what installs the signal handlers.
+        get cancelled() {
+            return cancel.signal;
+        },
+        onCancel: cancel.onCancel
     };
 }
 
@@ -31648,6 +32070,28 @@ function rootCauseOf(error) {
     const code = typeof current?.code === 'string' ? current.code : undefined;
     const message = typeof current?.message === 'string' ? current.message : String(error);
     return code && /^E[A-Z0-9]+$/.test(code) ? code : message;
+}
+/**
+ * Causes that a server restarting, reloading or briefly overloaded gives, and that a moment later
+ * may not: reset, refused, or closed before it answered ("socket hang up" in Node's http,
+ * "other side closed" in undici's fetch).
+ */
+const PASSING_CAUSES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'socket hang up', 'other side closed']);
+/** Whether the connection failed in a way that trying again may mend. */
+function isPassingConnectionFault(error) {
+    return PASSING_CAUSES.has(rootCauseOf(error));
+}
+function isConnectionRefused(error) {
+    return rootCauseOf(error) === 'ECONNREFUSED';
+}
+/**
+ * Node's fetch refuses, before it connects, the ports the fetch standard blocks (9, 6000,
+ * 6665–6669, …), with the bare cause "bad port": said plainly, since no wait can change it.
+ */
+function badPortMessage(error, url) {
+    if (rootCauseOf(error) !== 'bad port')
+        return undefined;
+    return `port ${new URL(url).port} is on the fetch standard's list of bad ports, which Node's fetch refuses to connect to; run the server on another port`;
 }
 
 ;// CONCATENATED MODULE: ./src/server/probe.ts
@@ -31694,25 +32138,65 @@ function describeFetchError(url, error) {
     return `cannot reach the model server at ${url}: ${rootCauseOf(error)}`;
 }
 /**
+ * How long a refused connection is tried again. llama-server and LM Studio listen before they
+ * load a model (and answer 503 meanwhile), so a port still refusing after this has no server
+ * starting behind it, and the rest of server-timeout would be spent for nothing.
+ */
+const REFUSED_GIVE_UP_MS = 30_000;
+/** How often a wait says it is still waiting. */
+const WAIT_NOTICE_EVERY_MS = 15_000;
+const seconds = (ms) => (ms < 950 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
+/**
  * Waits until the server answers its model list, then tells which engine it is. llama-server
  * answers 503 on every path while it loads the model, so 503 means "not yet", not "broken".
  */
-async function probeServer(baseUrl, apiKey, timeoutMs) {
+async function probeServer(baseUrl, apiKey, timeoutMs, waits = {}) {
     const modelsUrl = `${baseUrl}/models`;
-    const deadline = Date.now() + timeoutMs;
+    const startedAt = Date.now();
+    const deadline = startedAt + timeoutMs;
+    const refusedGiveUpMs = Math.min(waits.refusedGiveUpMs ?? REFUSED_GIVE_UP_MS, timeoutMs);
+    let refusedSince;
+    // What the wait last said: a new reason to wait is said at once, the same one every WAIT_NOTICE_EVERY_MS.
+    let noticed;
+    const notice = (reason, message) => {
+        const now = Date.now();
+        if (noticed?.reason === reason && now - noticed.at < WAIT_NOTICE_EVERY_MS)
+            return;
+        waits.onWait?.(message);
+        noticed = { reason, at: now };
+    };
     let models;
     for (;;) {
+        if (waits.signal?.aborted)
+            throw new Error(`cancelled by ${String(waits.signal.reason)} while waiting for the model server at ${baseUrl}`);
         try {
             models = await getJson(modelsUrl, apiKey, Math.max(1000, Math.min(10_000, deadline - Date.now())));
+            refusedSince = undefined;
             if (models.status !== 503)
                 break;
-            if (Date.now() >= deadline)
-                throw new ServerAnswerError(`the model server at ${baseUrl} was still loading after ${Math.round(timeoutMs / 1000)} s (503 from ${modelsUrl})`);
+            const waited = Date.now() - startedAt;
+            if (waited >= timeoutMs)
+                throw new ServerAnswerError(`the model server at ${baseUrl} was still loading after ${seconds(timeoutMs)} (503 from ${modelsUrl})`);
+            const still = waited < 1000 ? 'is loading its model' : `is still loading its model after ${seconds(waited)}`;
+            notice('loading', `the model server at ${baseUrl} ${still} (503 from ${modelsUrl}); waiting up to ${seconds(timeoutMs)}`);
         }
         catch (error) {
             if (error instanceof ServerAnswerError)
                 throw error;
-            if (Date.now() >= deadline)
+            const badPort = badPortMessage(error, modelsUrl);
+            if (badPort)
+                throw new Error(badPort, { cause: error });
+            const now = Date.now();
+            if (isConnectionRefused(error)) {
+                refusedSince ??= now;
+                if (now - refusedSince >= refusedGiveUpMs) {
+                    const { port, protocol } = new URL(baseUrl);
+                    const advice = waits.refusedAdvice ? ` ${waits.refusedAdvice}` : '';
+                    throw new Error(`nothing is listening at ${baseUrl} (connection refused for ${seconds(now - refusedSince)}): is the model server running, and is ${port || (protocol === 'https:' ? 443 : 80)} its port?${advice}`, { cause: error });
+                }
+                notice('refused', `nothing is listening at ${baseUrl} yet (connection refused); waiting up to ${seconds(refusedGiveUpMs)} for a server to start there`);
+            }
+            else if (now >= deadline)
                 throw new Error(describeFetchError(modelsUrl, error), { cause: error });
         }
         await new Promise((resolve) => setTimeout(resolve, 500));
@@ -31732,6 +32216,12 @@ async function probeServer(baseUrl, apiKey, timeoutMs) {
     if (props?.status === 200 && typeof buildInfo === 'string') {
         return { engine: 'llama.cpp', build: buildInfo, loadedModels: listed };
     }
+    // LM Studio 0.4's REST API lists each model with its loaded instances; 0.3's lists a state.
+    const lmRest = await getJson(`${origin}/api/v1/models`, apiKey, 5000).catch(() => undefined);
+    const restModels = lmRest?.body?.models;
+    if (lmRest?.status === 200 && Array.isArray(restModels) && restModels.every((m) => typeof m.key === 'string' && Array.isArray(m.loaded_instances))) {
+        return { engine: 'lmstudio', loadedModels: restModels.flatMap((m) => m.loaded_instances.map((i) => String(i.id))) };
+    }
     const lmModels = await getJson(`${origin}/api/v0/models`, apiKey, 5000).catch(() => undefined);
     const lmData = lmModels?.body?.data;
     if (lmModels?.status === 200 && Array.isArray(lmData)) {
@@ -31743,42 +32233,59 @@ async function probeServer(baseUrl, apiKey, timeoutMs) {
 
 ;// CONCATENATED MODULE: ./src/server/connect.ts
 
-const connectDriver = {
-    options: [{ name: 'base-url', value: ' URL', description: 'OpenAI-compatible URL for connect (e.g. http://127.0.0.1:8080/v1)' }],
-    readOptions: (read) => ({ baseUrl: read('base-url') || undefined }),
-    async start({ host, options, server, model: requested, apiKey, readyTimeoutMs }) {
-        const given = options.baseUrl ?? server.baseUrl;
-        if (!given)
-            throw new Error(`server 'connect' needs a base URL: set ${host.optionRef('base-url')} or server.base-url in the suite`);
-        const baseUrl = normaliseBaseUrl(given);
-        const info = await probeServer(baseUrl, apiKey, readyTimeoutMs);
-        const model = chooseModel(host, requested, info.loadedModels, info.engine, baseUrl);
-        const notApplied = Object.keys(server.settings).map((setting) => ({
-            setting,
-            reason: 'connect mode uses the server as it is running; start it with these settings or use server llama.cpp/lmstudio'
-        }));
-        if (notApplied.length > 0)
-            host.warn(`connect mode does not apply server.settings (${notApplied.map((n) => n.setting).join(', ')})`);
-        const report = {
-            backend: 'connect',
-            engine: info.engine,
-            baseUrl,
-            model,
-            settings: { ...server.settings },
-            ...(info.build ? { build: info.build } : {}),
-            ...(notApplied.length ? { notApplied } : {})
-        };
-        return {
-            backend: 'connect',
-            engine: info.engine,
-            baseUrl,
-            apiKey: apiKey ?? '',
-            model,
-            report: () => report,
-            stop: async () => { }
-        };
-    }
-};
+
+/** The connect driver; tests shorten how long a refused port is tried again. */
+function makeConnectDriver(waits = {}) {
+    return {
+        options: [{ name: 'base-url', value: ' URL', description: 'OpenAI-compatible URL for connect (e.g. http://127.0.0.1:8080/v1)' }],
+        readOptions: (read) => ({ baseUrl: read('base-url') || undefined }),
+        start: (request) => startConnect(request, waits)
+    };
+}
+const connectDriver = makeConnectDriver();
+async function startConnect({ host, options, server, model: requested, apiKey, readyTimeoutMs }, waits) {
+    const given = options.baseUrl ?? server.baseUrl;
+    if (!given)
+        throw new Error(`server 'connect' needs a base URL: set ${host.optionRef('base-url')} or server.base-url in the suite`);
+    // A key in the URL (user:pass@, ?api_key=) is hidden before any message can quote the URL.
+    for (const secret of secretsInUrl(given))
+        host.mask(secret);
+    const baseUrl = normaliseBaseUrl(given);
+    // Waits are said through the host; nothing at the port is most often a server never started.
+    const info = await probeServer(baseUrl, apiKey, readyTimeoutMs, {
+        ...waits,
+        onWait: (message) => host.info(message),
+        signal: host.cancelled,
+        refusedAdvice: `With llama.cpp, set ${host.optionRef('server')} (or server.backend in the suite) to llama.cpp and modelgate starts llama-server itself.`
+    });
+    const model = chooseModel(host, requested, info.loadedModels, info.engine, baseUrl);
+    const notApplied = Object.keys(server.settings).map((setting) => ({
+        setting,
+        reason: 'connect mode uses the server as it is running; start it with these settings or use server llama.cpp/lmstudio'
+    }));
+    if (notApplied.length > 0)
+        host.warn(`connect mode does not apply server.settings (${notApplied.map((n) => n.setting).join(', ')})`);
+    // LM Studio adds its own figures (`stats`) only on its /api/v0 variant of the OpenAI API.
+    const replayUrl = info.engine === 'lmstudio' ? baseUrl.replace(/\/v1$/, '/api/v0') : baseUrl;
+    const report = {
+        backend: 'connect',
+        engine: info.engine,
+        baseUrl: replayUrl,
+        model,
+        settings: { ...server.settings },
+        ...(info.build ? { build: info.build } : {}),
+        ...(notApplied.length ? { notApplied } : {})
+    };
+    return {
+        backend: 'connect',
+        engine: info.engine,
+        baseUrl: replayUrl,
+        apiKey: apiKey ?? '',
+        model,
+        report: () => report,
+        stop: async () => { }
+    };
+}
 function chooseModel(host, requested, loaded, engine, baseUrl) {
     if (requested) {
         if (!loaded.includes(requested)) {
@@ -31855,6 +32362,529 @@ function formatParameterCount(count) {
             return `${(count / size).toFixed(count >= size * 100 ? 0 : 1)}${unit}`;
     }
     return String(count);
+}
+
+;// CONCATENATED MODULE: ./src/version.ts
+// Kept equal to package.json's version by a unit test; reading package.json at run time would
+// make the bundler ship a copy of it in dist/.
+const MODELGATE_VERSION = '0.1.0';
+
+;// CONCATENATED MODULE: ./src/models/types.ts
+class ModelFetchError extends Error {
+    kind;
+    constructor(kind, message, options) {
+        super(message, options);
+        this.kind = kind;
+        this.name = 'ModelFetchError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/models/fetch.ts
+// Getting a model file by URL onto the runner, and keeping it there: the HTTP download (bearer
+// token to the URL's own host only, redirects followed by hand, progress every few seconds), the
+// sha256 computed while the bytes arrive, and the runner-local models folder, where a file only
+// ever appears whole and verified, with a record beside it so a later run need not hash it again.
+
+
+
+
+
+
+
+
+/** More hops than Hugging Face's two (repository rename, then the CDN) ever needs. */
+const MAX_REDIRECTS = 10;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Writes are gathered to this size: one system call per chunk of a fetch body is slow on a big file. */
+const WRITE_BATCH_BYTES = 8 * 1024 * 1024;
+/** A `.part` file this old is no live download's (each one is written to continuously): a killed job's. */
+const STALE_PART_MS = 60 * 60 * 1000;
+const SHA256 = /^[0-9a-f]{64}$/;
+/** A URL as a message may show a hop nobody chose: without the query, where a CDN puts its signature. */
+function shown(url) {
+    return `${url.origin}${url.pathname}`;
+}
+function isModelUrl(text) {
+    return /^https?:\/\//i.test(text);
+}
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/** Plain http would let anyone on the path swap the weights; it is allowed only where no one is. */
+function allowedScheme(url) {
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
+}
+/** Parses the `model` option as a download URL: https, or http to a loopback host (tests, a local mirror). */
+function parseModelUrl(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new ModelFetchError('option', `model '${text}' is not a valid URL`);
+    }
+    if (!allowedScheme(url))
+        throw new ModelFetchError('option', `model '${text}': a model is downloaded over https (http only from a loopback host)`);
+    if (!fileNameOf(url))
+        throw new ModelFetchError('option', `model '${text}' does not end in a file name (…/FILE.gguf)`);
+    return url;
+}
+/** The file's name as the URL's last path segment gives it: llama-server shows it as the model's alias. */
+function fileNameOf(url) {
+    let last = url.pathname.split('/').pop() ?? '';
+    try {
+        last = decodeURIComponent(last);
+    }
+    catch {
+        // Left encoded: still a usable name.
+    }
+    return last.replace(/[\\/:*?"<>|]|\p{Cc}/gu, '_').replace(/^\.+/, '');
+}
+/** The pin as a comparable value: lower-case hex, or an error naming the option. */
+function normalPin(pin, optionRef) {
+    const value = pin?.trim().toLowerCase();
+    if (!value)
+        return undefined;
+    if (!SHA256.test(value))
+        throw new ModelFetchError('option', `${optionRef('model-sha256')} must be 64 hexadecimal digits (a sha256), not '${pin}'`);
+    return value;
+}
+/**
+ * The models folder. A self-hosted runner keeps its tool cache between jobs, so a model
+ * downloaded once stays; a GitHub-hosted runner is new each job, so a temporary folder will do
+ * (the Actions cache carries the model between jobs there). The CLI keeps models in the user's cache.
+ */
+function fetch_modelsDirOf(env, entry) {
+    if (entry === 'cli')
+        return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'modelgate', 'models');
+    if (env.RUNNER_TOOL_CACHE && env.RUNNER_ENVIRONMENT !== 'github-hosted')
+        return path.join(env.RUNNER_TOOL_CACHE, 'modelgate-models');
+    return path.join(env.RUNNER_TEMP || os.tmpdir(), 'modelgate-models');
+}
+function urlHashOf(url) {
+    return (0,external_node_crypto_.createHash)('sha256').update(url.href).digest('hex');
+}
+function localPathsOf(dir, url) {
+    const folder = external_node_path_default().join(dir, urlHashOf(url).slice(0, 16));
+    const file = external_node_path_default().join(folder, fileNameOf(url));
+    return { folder, file, record: `${file}.modelgate.json` };
+}
+/**
+ * A temporary name beside `target`, so the final rename never crosses file systems. The leading
+ * dot keeps it apart from every model's name (fileNameOf strips one).
+ */
+function partOf(target) {
+    return external_node_path_default().join(external_node_path_default().dirname(target), `.${external_node_path_default().basename(target)}.${(0,external_node_crypto_.randomUUID)().slice(0, 8)}.part`);
+}
+/** A temporary name for the model while it is written: whole and verified, it is renamed. */
+function partNameOf(paths) {
+    return partOf(paths.file);
+}
+/** Makes the folder, and removes what killed jobs left half-written in it. */
+async function prepareFolder(paths) {
+    await (0,promises_namespaceObject.mkdir)(paths.folder, { recursive: true });
+    const now = Date.now();
+    for (const name of await (0,promises_namespaceObject.readdir)(paths.folder)) {
+        if (!name.startsWith('.') || !name.endsWith('.part'))
+            continue;
+        const part = external_node_path_default().join(paths.folder, name);
+        const info = await (0,promises_namespaceObject.stat)(part).catch(() => undefined);
+        if (info && now - info.mtimeMs > STALE_PART_MS)
+            await (0,promises_namespaceObject.rm)(part, { force: true });
+    }
+}
+async function readRecord(file) {
+    try {
+        const record = JSON.parse(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
+        if (typeof record.sha256 === 'string' && typeof record.bytes === 'number' && typeof record.mtimeMs === 'number')
+            return record;
+    }
+    catch {
+        // Missing or unreadable: the file is then judged by its hash alone.
+    }
+    return undefined;
+}
+function cancelled(what) {
+    return new ModelFetchError('cancelled', `${what} was cancelled`);
+}
+/** The sha256 of a file on disk, stopping when the run is cancelled. */
+async function hashFile(file, signal) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    try {
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file, { highWaterMark: 4 * 1024 * 1024, ...(signal ? { signal } : {}) }))
+            hash.update(chunk);
+    }
+    catch (error) {
+        if (signal?.aborted)
+            throw cancelled(`hashing ${file}`);
+        throw error;
+    }
+    return hash.digest('hex');
+}
+async function writeRecord(paths, record) {
+    const part = partOf(paths.record);
+    try {
+        await (0,promises_namespaceObject.writeFile)(part, `${JSON.stringify(record, null, 2)}\n`);
+        await (0,promises_namespaceObject.rename)(part, paths.record);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(part, { force: true });
+    }
+}
+function recordOf(url, verified, info) {
+    return { url: shown(url), sha256: verified.sha256, bytes: info.size, mtimeMs: info.mtimeMs, pinned: verified.pinned };
+}
+/**
+ * Makes a verified temporary file the model; gives its size. The record goes first, naming the
+ * temporary file's size and mtime (a rename keeps both): if the job dies between the two, the
+ * record describes a file that is not there, which counts as no copy at all.
+ */
+async function commitFile(part, paths, url, verified) {
+    const info = await (0,promises_namespaceObject.stat)(part);
+    await writeRecord(paths, recordOf(url, verified, info));
+    await (0,promises_namespaceObject.rename)(part, paths.file);
+    return info.size;
+}
+async function discard(paths) {
+    await Promise.all([(0,promises_namespaceObject.rm)(paths.file, { force: true }), (0,promises_namespaceObject.rm)(paths.record, { force: true })]);
+}
+/**
+ * The model already in the folder, if it is the right one. A record whose size and mtime match
+ * the file is trusted without reading gigabytes; a file changed since, or never recorded, is
+ * hashed against the pin (or the recorded hash), and removed if it fails.
+ */
+async function localCopyOf(paths, url, pin, report, signal) {
+    const [info, record] = await Promise.all([(0,promises_namespaceObject.stat)(paths.file).catch(() => undefined), readRecord(paths.record)]);
+    if (!info?.isFile())
+        return undefined;
+    if (record && record.bytes === info.size && record.mtimeMs === info.mtimeMs) {
+        if (!pin || record.sha256 === pin)
+            return { sha256: record.sha256, bytes: info.size };
+        // Still a good copy of the URL's file: kept until a verified one replaces it, so a mistyped
+        // pin does not cost the runner its copy.
+        report(`The runner's copy ${paths.file} has sha256 ${record.sha256}, not the pinned ${pin}: fetching the model again`);
+        return undefined;
+    }
+    const expected = pin ?? record?.sha256;
+    if (!expected) {
+        report(`The runner's copy ${paths.file} has no record of a verified download: fetching the model again`);
+        await discard(paths);
+        return undefined;
+    }
+    report(`Verifying ${paths.file} (${formatBytes(info.size)}): it changed since it was recorded`);
+    const sha256 = await hashFile(paths.file, signal);
+    if (sha256 !== expected) {
+        report(`The runner's copy ${paths.file} has sha256 ${sha256}, not ${expected}: fetching the model again`);
+        await discard(paths);
+        return undefined;
+    }
+    await writeRecord(paths, recordOf(url, { sha256, pinned: pin !== undefined }, info));
+    return { sha256, bytes: info.size };
+}
+function formatBytes(bytes) {
+    return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+}
+function formatDuration(ms) {
+    const seconds = Math.round(ms / 1000);
+    if (seconds < 60)
+        return `${seconds} s`;
+    const minutes = Math.floor(seconds / 60);
+    return minutes < 60 ? `${minutes} min ${String(seconds % 60).padStart(2, '0')} s` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+function rate(bytes, ms) {
+    return `${(bytes / 1e6 / Math.max(ms / 1000, 0.001)).toFixed(1)} MB/s`;
+}
+function announcedSha256(headers) {
+    const etag = headers.get('x-linked-etag')?.replace(/^W\//, '').replace(/"/g, '').toLowerCase();
+    return etag && SHA256.test(etag) ? etag : undefined;
+}
+function statusError(status, statusText, at, first, token, optionRef) {
+    const answered = `${at.origin === first.origin ? first.href : shown(at)} answered ${status}${statusText ? ` ${statusText}` : ''}`;
+    if ((status === 401 || status === 403) && at.origin === first.origin) {
+        const advice = token
+            ? `the token in ${optionRef('hf-token')} was refused or cannot read this repository: for a gated model, accept its conditions on the model's page with the token's account, and give the token read access`
+            : `the repository is gated or private: accept its conditions on the model's page and set ${optionRef('hf-token')} to a token that can read it (a secret, e.g. \${{ secrets.HF_TOKEN }})`;
+        return new ModelFetchError('auth', `${answered}: ${advice}`);
+    }
+    if (status === 404)
+        return new ModelFetchError('not-found', `${answered}: no file at that URL (check the repository, the revision and the file name)`);
+    return new ModelFetchError('refused', `${answered} while downloading the model from ${first.href}`);
+}
+/**
+ * Downloads `url` to `to`, which it creates and fsyncs, computing the sha256 as the bytes
+ * arrive. Redirects are followed by hand so the token never leaves the URL's origin (Hugging
+ * Face answers with a signed CDN URL that needs none). The caller removes `to` if this throws.
+ */
+async function download(url, to, options) {
+    const { token, signal, report, optionRef } = options;
+    const stop = new AbortController();
+    let stalled = false;
+    let stallTimer;
+    const armStallTimer = () => {
+        clearTimeout(stallTimer);
+        stallTimer = setTimeout(() => {
+            stalled = true;
+            stop.abort();
+        }, options.stallTimeoutMs);
+    };
+    const onAbort = () => stop.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const failure = (error, phase, at) => {
+        if (error instanceof ModelFetchError)
+            return error;
+        if (signal?.aborted)
+            return cancelled(`the download of ${url.href}`);
+        if (stalled)
+            return new ModelFetchError('stalled', `the download of ${url.href} stalled: nothing came for ${options.stallTimeoutMs / 1000} s while ${phase} ${at.host}`, { cause: error });
+        return new ModelFetchError('connection', `could not download ${url.href}: ${rootCauseOf(error)} while ${phase} ${at.host}`, { cause: error });
+    };
+    const file = await (0,promises_namespaceObject.open)(to, 'wx');
+    try {
+        if (signal?.aborted)
+            throw cancelled(`the download of ${url.href}`);
+        let target = url;
+        let announced;
+        let response;
+        for (let hops = 0;; hops++) {
+            const headers = { 'accept-encoding': 'identity', 'user-agent': `modelgate/${MODELGATE_VERSION}` };
+            if (token && target.origin === url.origin)
+                headers.authorization = `Bearer ${token}`;
+            armStallTimer();
+            try {
+                response = await fetch(target, { headers, redirect: 'manual', signal: stop.signal });
+            }
+            catch (error) {
+                throw failure(error, 'connecting to', target);
+            }
+            if (!REDIRECTS.has(response.status))
+                break;
+            await response.body?.cancel();
+            announced ??= announcedSha256(response.headers);
+            const location = response.headers.get('location');
+            if (!location)
+                throw new ModelFetchError('refused', `${shown(target)} answered ${response.status} without a Location to follow`);
+            if (hops + 1 > MAX_REDIRECTS)
+                throw new ModelFetchError('redirects', `${url.href} redirected more than ${MAX_REDIRECTS} times (last to ${shown(new URL(location, target))})`);
+            const next = new URL(location, target);
+            if (!allowedScheme(next))
+                throw new ModelFetchError('redirects', `${url.href} redirected to ${shown(next)}, which is not https`);
+            target = next;
+        }
+        if (!response.ok) {
+            await response.body?.cancel();
+            throw statusError(response.status, response.statusText, target, url, token, optionRef);
+        }
+        announced ??= announcedSha256(response.headers);
+        // A body the server compressed anyway is measured after decoding, so its length says nothing.
+        const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
+        const length = encoded ? undefined : Number(response.headers.get('content-length') ?? Number.NaN);
+        const total = length !== undefined && Number.isFinite(length) ? length : undefined;
+        if (total !== undefined) {
+            const space = await (0,promises_namespaceObject.statfs)(external_node_path_default().dirname(to));
+            const free = space.bavail * space.bsize;
+            if (total > free) {
+                await response.body?.cancel();
+                throw new ModelFetchError('disk', `the model is ${formatBytes(total)} but ${external_node_path_default().dirname(to)} has ${formatBytes(free)} free`);
+            }
+        }
+        report(`Downloading ${url.href}${total !== undefined ? ` (${formatBytes(total)})` : ''} into ${external_node_path_default().dirname(to)}`);
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        const started = Date.now();
+        let received = 0;
+        let lastLine = started;
+        let batch = [];
+        let batchBytes = 0;
+        const flush = async () => {
+            if (batchBytes === 0)
+                return;
+            try {
+                await file.writev(batch);
+            }
+            catch (error) {
+                throw new ModelFetchError('disk', `could not write the model to ${to}: ${rootCauseOf(error)}`, { cause: error });
+            }
+            batch = [];
+            batchBytes = 0;
+        };
+        try {
+            for await (const chunk of response.body ?? []) {
+                armStallTimer();
+                const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+                hash.update(bytes);
+                batch.push(bytes);
+                batchBytes += bytes.length;
+                received += bytes.length;
+                if (batchBytes >= WRITE_BATCH_BYTES)
+                    await flush();
+                const now = Date.now();
+                if (now - lastLine >= options.progressEveryMs) {
+                    lastLine = now;
+                    report(progressLine(fileNameOf(url), received, total, now - started));
+                }
+            }
+        }
+        catch (error) {
+            if (!(error instanceof ModelFetchError) && !signal?.aborted && !stalled && total !== undefined && received < total) {
+                throw new ModelFetchError('truncated', `the download of ${url.href} broke off after ${received} of ${total} bytes (${rootCauseOf(error)})`, { cause: error });
+            }
+            throw failure(error, 'receiving it from', target);
+        }
+        if (total !== undefined && received !== total) {
+            throw new ModelFetchError('truncated', `the download of ${url.href} ended after ${received} of the ${total} bytes its Content-Length announced`);
+        }
+        await flush();
+        await file.sync();
+        const elapsed = Date.now() - started;
+        report(`Downloaded ${formatBytes(received)} in ${formatDuration(elapsed)} (${rate(received, elapsed)})`);
+        return { sha256: hash.digest('hex'), bytes: received, ...(announced ? { announcedSha256: announced } : {}) };
+    }
+    finally {
+        clearTimeout(stallTimer);
+        signal?.removeEventListener('abort', onAbort);
+        await file.close();
+    }
+}
+/** `model.gguf: 41% (512.0 MB of 1.25 GB), 88.2 MB/s, ETA 8 s`: what a few-seconds line says. */
+function progressLine(name, received, total, elapsedMs) {
+    const speed = rate(received, elapsedMs);
+    if (total === undefined || total === 0)
+        return `${name}: ${formatBytes(received)} so far, ${speed}`;
+    const left = ((total - received) / Math.max(received, 1)) * elapsedMs;
+    return `${name}: ${Math.floor((received / total) * 100)}% (${formatBytes(received)} of ${formatBytes(total)}), ${speed}, ETA ${formatDuration(left)}`;
+}
+
+;// CONCATENATED MODULE: ./src/models/index.ts
+// A model given by URL, made a verified local file before any server starts: the runner's own
+// copy if it has one, else the Actions cache's, else a download (which is then saved to the
+// cache). A wrong checksum fails here, with both hashes and the URL, and leaves no file.
+
+
+
+
+
+
+const DEFAULT_PROGRESS_EVERY_MS = 3000;
+const DEFAULT_STALL_TIMEOUT_MS = 60_000;
+/**
+ * The keys of a model in the cache. With a pin, the URL's unverified entry is also taken (it is
+ * hashed against the pin); without one, any pinned entry of the URL is as good.
+ */
+function modelCacheKeys(url, pin) {
+    const prefix = `modelgate-model-v1-${urlHashOf(url)}-`;
+    return { primary: `${prefix}${pin ?? 'unverified'}`, restore: [pin ? `${prefix}unverified` : prefix] };
+}
+/** What the CLI gives for models: a folder in the user's cache, and no Actions cache. */
+function cliModels(env) {
+    return { dir: modelsDirOf(env, 'cli') };
+}
+const models_short = (sha256) => `${sha256.slice(0, 12)}…`;
+/** Gives a cancelled run's error instead of whatever the step after the cancel did. */
+function throwIfCancelled(signal, url) {
+    if (signal?.aborted)
+        throw new ModelFetchError('cancelled', `fetching the model ${url.href} was cancelled`);
+}
+/** The cache's copy, verified and made the local one; undefined when the cache has none (or a bad one). */
+async function fromStore(request, url, pin, paths) {
+    const { host, signal } = request;
+    const store = request.models.store;
+    if (!store)
+        return undefined;
+    const part = partNameOf(paths);
+    const started = Date.now();
+    try {
+        const matched = await store.restore(modelCacheKeys(url, pin), part);
+        throwIfCancelled(signal, url);
+        if (!matched) {
+            host.info(`The model is not in ${store.name} yet`);
+            return undefined;
+        }
+        const sha256 = await hashFile(part, signal);
+        if (pin && sha256 !== pin) {
+            host.warn(`${store.name} entry ${matched} holds sha256 ${sha256}, not the pinned ${pin}: downloading the model instead`);
+            return undefined;
+        }
+        const bytes = await commitFile(part, paths, url, { sha256, pinned: pin !== undefined });
+        host.info(`Restored ${paths.file} (${formatBytes(bytes)}, sha256 ${models_short(sha256)}) from ${store.name} entry ${matched} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        return { path: paths.file, sha256, source: 'cache', bytes };
+    }
+    catch (error) {
+        if (error instanceof ModelFetchError && error.kind === 'cancelled')
+            throw error;
+        throwIfCancelled(signal, url);
+        host.warn(`could not restore the model from ${store.name}: ${error.message}`);
+        return undefined;
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(part, { force: true });
+    }
+}
+/** Downloads, verifies against the pin (or the server's own hash), and keeps the file. */
+async function fromUrl(request, url, pin, paths) {
+    const { host, signal } = request;
+    const part = partNameOf(paths);
+    try {
+        const got = await download(url, part, {
+            ...(request.token ? { token: request.token } : {}),
+            ...(signal ? { signal } : {}),
+            report: host.info,
+            optionRef: host.optionRef,
+            progressEveryMs: request.progressEveryMs ?? DEFAULT_PROGRESS_EVERY_MS,
+            stallTimeoutMs: request.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
+        });
+        const expected = pin ?? got.announcedSha256;
+        if (expected && got.sha256 !== expected) {
+            const whose = pin ? `${host.optionRef('model-sha256')} expects` : 'the server announced (X-Linked-Etag)';
+            throw new ModelFetchError('checksum', `the model downloaded from ${url.href} has sha256 ${got.sha256}, but ${whose} ${expected}; the file was removed. Check the pin, or pin a revision in the URL (resolve/<commit>/…) rather than a branch that moves`);
+        }
+        const bytes = await commitFile(part, paths, url, { sha256: got.sha256, pinned: pin !== undefined });
+        if (pin)
+            host.info(`sha256 ${models_short(got.sha256)} matches ${host.optionRef('model-sha256')}`);
+        else
+            host.info(`sha256 ${got.sha256}: pin it with ${host.optionRef('model-sha256')} so a changed file fails the run`);
+        return { path: paths.file, sha256: got.sha256, source: 'download', bytes };
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(part, { force: true });
+    }
+}
+async function saveToStore(request, url, pin, model) {
+    const store = request.models.store;
+    if (!store)
+        return;
+    const started = Date.now();
+    try {
+        const key = await store.save(modelCacheKeys(url, pin).primary, model.path);
+        request.host.info(`Saved the model to ${store.name} as ${key} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+    catch (error) {
+        request.host.warn(`could not save the model to ${store.name} (${error.message}): a fresh runner will download it again`);
+    }
+}
+/**
+ * Makes the model at `request.url` a verified file in the runner's models folder: its copy
+ * there, else the cache's, else a download. Throws a ModelFetchError (never a partial file).
+ */
+async function resolveModel(request) {
+    const { host, signal } = request;
+    if (request.token)
+        host.mask(request.token);
+    for (const secret of secretsInUrl(request.url))
+        host.mask(secret);
+    const url = parseModelUrl(request.url);
+    const pin = normalPin(request.sha256, host.optionRef);
+    const paths = localPathsOf(request.models.dir, url);
+    await prepareFolder(paths);
+    throwIfCancelled(signal, url);
+    const local = await localCopyOf(paths, url, pin, host.info, signal);
+    if (local) {
+        host.info(`Using the runner's copy ${paths.file} (${formatBytes(local.bytes)}, sha256 ${models_short(local.sha256)})`);
+        return { path: paths.file, ...local, source: 'local' };
+    }
+    const cached = await fromStore(request, url, pin, paths);
+    if (cached)
+        return cached;
+    const downloaded = await fromUrl(request, url, pin, paths);
+    throwIfCancelled(signal, url);
+    await saveToStore(request, url, pin, downloaded);
+    return downloaded;
 }
 
 ;// CONCATENATED MODULE: ./src/gguf/reader.ts
@@ -32203,17 +33233,30 @@ function settingsToFlags(settings, model) {
     add('-fit', 'off');
     return flags;
 }
-/** The long or short option names in `flags` (values left out), to check against --help. */
+const FLAG = /^--?[a-zA-Z]/;
+/** The long or short option names in `flags` (values, also after `=`, left out), to check against --help. */
 function optionNames(flags) {
-    return flags.filter((f) => /^--?[a-zA-Z]/.test(f));
+    return flags.filter((f) => FLAG.test(f)).map((f) => f.replace(/=.*$/s, ''));
 }
-/** Splits extra arguments the way a user writes them in YAML: on whitespace and new lines, honouring quotes. */
+/**
+ * `--flag=value` as the two words `--flag value`; other arguments as they are. llama-server
+ * knows no `=` form (it rejects `--api-key=KEY` as an invalid argument), while users write it
+ * out of habit: so it means what the two-word form does, and a key in it is found and masked.
+ */
+function twoWordArgs(args) {
+    return args.flatMap((arg) => {
+        const equals = FLAG.test(arg) ? arg.indexOf('=') : -1;
+        return equals >= 0 ? [arg.slice(0, equals), arg.slice(equals + 1)] : [arg];
+    });
+}
+/**
+ * Splits extra arguments the way a user writes them in YAML: on whitespace and new lines,
+ * honouring quotes as a shell does, also inside a word (`--alias="my model"`); `--flag=value`
+ * becomes two words (see twoWordArgs). A quote without its pair is kept as a character.
+ */
 function splitArgs(value) {
-    const args = [];
-    const pattern = /"([^"]*)"|'([^']*)'|(\S+)/g;
-    for (const match of value.matchAll(pattern))
-        args.push(match[1] ?? match[2] ?? match[3] ?? '');
-    return args;
+    const words = value.match(/(?:[^\s"']+|"[^"]*"|'[^']*'|["'])+/g) ?? [];
+    return twoWordArgs(words.map((word) => word.replace(/"([^"]*)"|'([^']*)'/g, '$1$2')));
 }
 
 ;// CONCATENATED MODULE: ./src/server/llamacpp/binary.ts
@@ -32340,12 +33383,14 @@ async function stopProcess(child) {
         await exited;
     }
 }
-async function waitUntilReady(origin, child, log, timeoutMs, ref) {
+async function waitUntilReady(origin, child, log, timeoutMs, ref, cancelled) {
     const deadline = Date.now() + timeoutMs;
     let exit;
     child.once('exit', (code, signal) => (exit = signal ? `was killed by ${signal}` : `exited with code ${code}`));
     let lastStatus = 'no answer';
     while (Date.now() < deadline) {
+        if (cancelled?.aborted)
+            throw new Error(`cancelled by ${String(cancelled.reason)} while llama-server was loading the model`);
         if (exit)
             throw new Error(`llama-server ${exit} before it was ready: ${log.reason() || 'it printed nothing'}`);
         try {
@@ -32418,6 +33463,8 @@ async function stopByPid(pid, host) {
 
 
 
+
+
 /** What the post step needs to stop a server the main step could not. */
 const LlamaCppState = {
     ServerPid: 'llama-server-pid',
@@ -32443,11 +33490,19 @@ async function startLlamaServer(request) {
     const model = request.model;
     if (!model)
         throw new Error(`server 'llama.cpp' needs a model: set ${ref('model')} or server.model in the suite (a GGUF file)`);
-    if (/^https?:\/\//.test(model)) {
-        throw new Error(`model '${model}' is a URL; server 'llama.cpp' needs a local GGUF file (download it in an earlier step)`);
-    }
+    // The binary first: a missing llama-server fails before a download of gigabytes.
     const binary = await findLlamaServer(options.llamaServerPath, ref);
-    const modelPath = external_node_path_default().resolve(request.modelBaseDir, model);
+    let modelPath = external_node_path_default().resolve(request.modelBaseDir, model);
+    let fetched;
+    if (isModelUrl(model)) {
+        if (!host.models)
+            throw new Error(`model '${model}' is a URL, but this run has nowhere to keep a model`);
+        fetched = await resolveModel({ url: model, sha256: options.modelSha256, token: options.hfToken, models: host.models, host, signal: host.cancelled });
+        modelPath = fetched.path;
+    }
+    else if (options.modelSha256) {
+        throw new Error(`${ref('model-sha256')} pins a model fetched from a URL; '${model}' is a local file`);
+    }
     const { facts, sizeBytes } = await inspectModel(modelPath);
     let settingFlags;
     try {
@@ -32458,7 +33513,10 @@ async function startLlamaServer(request) {
             throw new Error(`${request.suitePath}: ${error.message}`, { cause: error });
         throw error;
     }
-    const extraArgs = [...server.extraArgs, ...options.extraArgs];
+    // llama-server knows only `--flag value`; the suite's list never went through splitArgs.
+    const extraArgs = twoWordArgs([...server.extraArgs, ...options.extraArgs]);
+    for (const secret of secretsInArgs(extraArgs))
+        host.mask(secret);
     // A port or host the user chose in extra-args is the one to talk to; else a free loopback port.
     const userPort = driver_valueOf(extraArgs, '--port');
     const userHost = driver_valueOf(extraArgs, '--host');
@@ -32472,15 +33530,15 @@ async function startLlamaServer(request) {
         '-np', '1', '--no-webui', ...settingFlags, ...extraArgs
     ];
     const version = await checkBuildKnows(binary, flags);
-    const hashing = sha256Of(modelPath);
+    // A fetched model was hashed as it arrived (or checked against its record): not hashed twice.
+    const hashing = fetched ? Promise.resolve(fetched.sha256) : sha256Of(modelPath);
     hashing.catch(() => undefined);
     const logPath = external_node_path_default().join(process.env.RUNNER_TEMP ?? external_node_os_default().tmpdir(), `modelgate-llama-server-${port}.log`);
     const log = new ServerLog(logPath);
     // A key given to llama-server in extra-args is what the client must send, and a secret: it is
     // masked in the log and shown as *** in the report.
-    const serverKey = driver_valueOf(extraArgs, '--api-key');
-    if (serverKey)
-        host.mask(serverKey);
+    // llama-server takes a comma-separated list of keys; the client sends the first.
+    const serverKey = driver_valueOf(extraArgs, '--api-key')?.split(',')[0];
     const shownFlags = [binary, ...flags.map((flag, i) => (flags[i - 1] === '--api-key' ? '***' : flag))];
     host.info(`Starting ${shownFlags.join(' ')}`);
     const child = (0,external_node_child_process_namespaceObject.spawn)(binary, flags, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -32504,6 +33562,9 @@ async function startLlamaServer(request) {
             return;
         stopped = true;
         withdrawCancel();
+        // A cancelled run has seconds left to write its results: no grace for llama-server's shutdown.
+        if (host.cancelled.aborted)
+            child.kill('SIGKILL');
         await stopProcess(child);
         log.close();
         host.saveState(LlamaCppState.ServerPid, '');
@@ -32519,7 +33580,7 @@ async function startLlamaServer(request) {
         logTail: log.tail()
     });
     try {
-        await waitUntilReady(origin, child, log, request.readyTimeoutMs, ref);
+        await waitUntilReady(origin, child, log, request.readyTimeoutMs, ref, host.cancelled);
     }
     catch (error) {
         await stop();
@@ -32533,25 +33594,350 @@ async function startLlamaServer(request) {
         baseUrl: `${origin}/v1`,
         apiKey: serverKey ?? request.apiKey ?? '',
         model: alias,
-        report: () => ({ ...reportSoFar(), build: props.build_info ?? version, modelFile: { path: modelPath, sizeBytes, sha256, facts } }),
+        report: () => ({ ...reportSoFar(), build: props.build_info ?? version, modelFile: { path: modelPath, sizeBytes, sha256, facts, ...(fetched ? { url: model, source: fetched.source } : {}) } }),
         stop
     };
 }
 const llamaCppDriver = {
     options: [
         { name: 'llama-server-path', value: ' PATH', description: 'llama-server binary (default: found on PATH)' },
-        { name: 'extra-args', value: '="ARGS"', description: 'extra llama-server arguments (with =, as they start with -)' }
+        { name: 'extra-args', value: '="ARGS"', description: 'extra llama-server arguments (with =, as they start with -)' },
+        { name: 'model-sha256', value: ' HEX', description: 'sha256 a model fetched from a URL must have (64 hex digits)' },
+        { name: 'hf-token', value: ' TOKEN', description: 'Hugging Face token for a gated model URL, sent to that host only (CLI: or HF_TOKEN)' }
     ],
-    readOptions: (read) => ({ llamaServerPath: read('llama-server-path') || undefined, extraArgs: splitArgs(read('extra-args')) }),
+    readOptions: (read) => ({
+        llamaServerPath: read('llama-server-path') || undefined,
+        extraArgs: splitArgs(read('extra-args')),
+        modelSha256: read('model-sha256').trim() || undefined,
+        hfToken: read('hf-token') || undefined
+    }),
     start: startLlamaServer,
     cleanup: (saved, host) => stopByPid(Number(saved(LlamaCppState.ServerPid)), host)
 };
 
-;// CONCATENATED MODULE: ./src/server/lmstudio.ts
+;// CONCATENATED MODULE: ./src/server/lmstudio/config.ts
+// LM Studio's default for "Offload KV cache to GPU memory": on.
+const LMSTUDIO_OFFLOADS_KV_CACHE = true;
+function loadPlanOf(settings) {
+    const config = {};
+    const applied = {};
+    const notApplied = [];
+    const apply = (setting, field, value) => void (applied[setting] = `${field}: ${JSON.stringify(value)}`);
+    const gpu = {};
+    const s = settings;
+    if (s['context-length'] !== undefined)
+        apply('context-length', 'contextLength', (config.contextLength = s['context-length']));
+    const offload = s['gpu-offload'];
+    if (offload === 'max' || offload === 'off')
+        apply('gpu-offload', 'gpu.ratio', (gpu.ratio = offload));
+    else if (offload === 0)
+        apply('gpu-offload', 'gpu.ratio', (gpu.ratio = 'off'));
+    else if (offload !== undefined) {
+        notApplied.push({ setting: 'gpu-offload', reason: `LM Studio's load config takes a GPU offload ratio (max, off or 0–1), not ${offload} layers; give max or off` });
+    }
+    if (s['cpu-threads'] !== undefined) {
+        notApplied.push({ setting: 'cpu-threads', reason: "in LM Studio CPU threads are a setting of each prediction (cpuThreads), which its OpenAI-compatible endpoints do not take; LM Studio's own choice applies" });
+    }
+    if (s['eval-batch-size'] !== undefined)
+        apply('eval-batch-size', 'evalBatchSize', (config.evalBatchSize = s['eval-batch-size']));
+    // `auto` is what LM Studio does when the field is left out.
+    for (const [setting, field] of [['rope-frequency-base', 'ropeFrequencyBase'], ['rope-frequency-scale', 'ropeFrequencyScale']]) {
+        const value = s[setting];
+        if (value === 'auto')
+            applied[setting] = `${field}: left to LM Studio (auto)`;
+        else if (value !== undefined)
+            apply(setting, field, (config[field] = value));
+    }
+    const kv = s['offload-kv-cache-to-gpu'];
+    if (kv === LMSTUDIO_OFFLOADS_KV_CACHE)
+        applied['offload-kv-cache-to-gpu'] = "offloadKVCacheToGpu: true (LM Studio's default)";
+    else if (kv !== undefined) {
+        notApplied.push({ setting: 'offload-kv-cache-to-gpu', reason: '@lmstudio/sdk 1.5.0 accepts offloadKVCacheToGpu but never sends it, so LM Studio keeps its default (on)' });
+    }
+    if (s['keep-model-in-memory'] !== undefined)
+        apply('keep-model-in-memory', 'keepModelInMemory', (config.keepModelInMemory = s['keep-model-in-memory']));
+    if (s['try-mmap'] !== undefined)
+        apply('try-mmap', 'tryMmap', (config.tryMmap = s['try-mmap']));
+    if (s.seed === 'off')
+        applied.seed = 'seed: left to LM Studio (random)';
+    else if (s.seed !== undefined)
+        apply('seed', 'seed', (config.seed = s.seed));
+    if (s.experts !== undefined)
+        apply('experts', 'numExperts', (config.numExperts = s.experts));
+    // SDK 1.5.0's validator strips gpu.numCpuExpertLayersRatio before sending (seen against the
+    // stand-in built from its source): only LM Studio's default, off, can be claimed as applied.
+    const forceExperts = s['force-expert-weights-on-cpu'];
+    if (forceExperts === false)
+        applied['force-expert-weights-on-cpu'] = "numCpuExpertLayersRatio: off (LM Studio's default)";
+    else if (forceExperts === true) {
+        notApplied.push({ setting: 'force-expert-weights-on-cpu', reason: "@lmstudio/sdk 1.5.0 drops gpu.numCpuExpertLayersRatio before sending it, so LM Studio keeps its default (off)" });
+    }
+    const flash = s['flash-attention'];
+    if (flash === 'auto')
+        applied['flash-attention'] = 'flashAttention: left to LM Studio (auto)';
+    else if (flash !== undefined)
+        apply('flash-attention', 'flashAttention', (config.flashAttention = flash));
+    for (const [setting, field] of [['k-cache-quantization', 'llamaKCacheQuantizationType'], ['v-cache-quantization', 'llamaVCacheQuantizationType']]) {
+        const value = s[setting];
+        if (value === undefined)
+            continue;
+        if (value === 'off')
+            apply(setting, field, (config[field] = false));
+        else if (value === 'bf16')
+            notApplied.push({ setting, reason: 'LM Studio has no bf16 cache type (f32, f16, q8_0, q4_0, q4_1, iq4_nl, q5_0, q5_1)' });
+        else
+            apply(setting, field, (config[field] = value));
+    }
+    if (Object.keys(gpu).length > 0)
+        config.gpu = gpu;
+    return { config, applied, notApplied };
+}
+
+;// CONCATENATED MODULE: ./src/server/lmstudio/lms.ts
+// LM Studio's own CLI, `lms`: found where LM Studio puts it, run with an argument list (never a
+// shell), its JSON read back. Every command is kept, so the report shows what was run.
+
+
+
+
+/** How long one `lms` command may take; `server start` and `daemon up` wait for LM Studio itself. */
+const LMS_TIMEOUT_MS = 120_000;
+function lms_isExecutable(file) {
+    try {
+        (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.X_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Finds `lms`: the path the user gave, else on PATH, else where LM Studio installs it
+ * (~/.lmstudio/bin/lms). The error says every place it looked.
+ */
+function findLms(given, env, label) {
+    if (given) {
+        if (lms_isExecutable(given))
+            return given;
+        throw new Error(`lms not found at ${given} (${label}): no executable file there`);
+    }
+    const dirs = (env.PATH ?? '').split((external_node_path_default()).delimiter).filter(Boolean);
+    for (const dir of dirs) {
+        const candidate = external_node_path_default().join(dir, 'lms');
+        if (lms_isExecutable(candidate))
+            return candidate;
+    }
+    const home = external_node_path_default().join(env.HOME ?? external_node_os_default().homedir(), '.lmstudio', 'bin', 'lms');
+    if (lms_isExecutable(home))
+        return home;
+    throw new Error(`lms not found: looked on PATH (${dirs.join((external_node_path_default()).delimiter) || 'empty'}) and at ${home}. ` +
+        `Install LM Studio and run it once (it installs lms), or set ${label} to the lms executable`);
+}
+function createLms(file) {
+    const commands = [];
+    const run = (args) => new Promise((resolve, reject) => {
+        commands.push(['lms', ...args].join(' '));
+        (0,external_node_child_process_namespaceObject.execFile)(file, [...args], { timeout: LMS_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+            if (error) {
+                const said = (stderr || stdout).trim().split('\n').slice(-3).join(' ').trim();
+                const why = error.killed ? `did not finish within ${LMS_TIMEOUT_MS / 1000} s` : `failed${said ? `: ${said}` : ` (${error.message})`}`;
+                reject(new Error(`\`lms ${args.join(' ')}\` ${why}`, { cause: error }));
+            }
+            else
+                resolve({ stdout, stderr });
+        });
+    });
+    return {
+        path: file,
+        commands,
+        run,
+        async json(args) {
+            const { stdout } = await run(args);
+            try {
+                return JSON.parse(stdout);
+            }
+            catch {
+                throw new Error(`\`lms ${args.join(' ')}\` did not print JSON: ${stdout.trim().slice(0, 200) || '(nothing)'}`);
+            }
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/server/lmstudio/driver.ts
+// `server: lmstudio`: LM Studio brought up with the suite's load settings. `lms` finds or starts
+// the server (the headless daemon where no app runs), @lmstudio/sdk loads the model under an
+// identifier unique to the run, `lms ps` confirms what was loaded, and replay goes to
+// `/api/v0/chat/completions`, which adds LM Studio's own figures (`stats`). The session (and the
+// post step, if the main step never got to it) unloads that instance and stops only what
+// modelgate started: a server the user already had running stays up.
+
+
+
+
+
+
+/** What the post step needs to undo what the main step did, if the main step could not. */
+const LmStudioState = {
+    Lms: 'lmstudio-lms',
+    Identifier: 'lmstudio-identifier',
+    StartedServer: 'lmstudio-started-server',
+    StartedDaemon: 'lmstudio-started-daemon'
+};
+const DEFAULT_PORT = 1234;
+function readPort(value, label) {
+    if (value === '')
+        return undefined;
+    const port = Number(value);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+        throw new Error(`${label} must be a port number (1–65535), got '${value}'`);
+    return port;
+}
+async function ensureServer(lms, port, host) {
+    const status = await lms.json(['server', 'status', '--json']);
+    if (status.running) {
+        host.info(`LM Studio's server is already running on port ${status.port ?? port}; modelgate leaves it running`);
+        return { port: status.port ?? port, startedServer: false, startedDaemon: false };
+    }
+    // Where no desktop app runs, the server needs LM Studio's headless daemon first.
+    const daemon = await lms.json(['daemon', 'status', '--json']).catch(() => ({ status: 'unknown' }));
+    let startedDaemon = false;
+    if (daemon.status !== 'running') {
+        host.info('Starting LM Studio\'s headless daemon (lms daemon up)');
+        await lms.json(['daemon', 'up', '--json']);
+        startedDaemon = true;
+    }
+    host.info(`Starting LM Studio's server on port ${port} (lms server start)`);
+    await lms.run(['server', 'start', '--port', String(port)]);
+    return { port, startedServer: true, startedDaemon };
+}
+/** Stops what a run started, in the reverse order; each step only warns. */
+async function undo(lms, state, host) {
+    const steps = [
+        [Boolean(state.identifier), ['unload', state.identifier ?? ''], `Unloaded ${state.identifier} from LM Studio`],
+        [state.startedServer, ['server', 'stop'], "Stopped LM Studio's server"],
+        [state.startedDaemon, ['daemon', 'down'], "Stopped LM Studio's daemon"]
+    ];
+    for (const [needed, args, done] of steps) {
+        if (!needed)
+            continue;
+        try {
+            await lms.run(args);
+            host.info(done);
+        }
+        catch (error) {
+            host.warn(error.message);
+        }
+    }
+}
+async function startLmStudio(request) {
+    const { host, options, server } = request;
+    const modelKey = request.model;
+    if (!modelKey)
+        throw new Error(`server 'lmstudio' needs a model key: set ${host.optionRef('model')} or server.model in the suite (e.g. qwen/qwen3-coder-30b, as lms ls shows it)`);
+    const lms = createLms(findLms(options.lmsPath, process.env, host.optionLabel('lms-path')));
+    host.saveState(LmStudioState.Lms, lms.path);
+    const plan = loadPlanOf(server.settings);
+    const identifier = `modelgate-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}`;
+    const state = { startedServer: false, startedDaemon: false };
+    let port = options.port ?? DEFAULT_PORT;
+    const reportSoFar = () => ({
+        backend: 'lmstudio',
+        engine: 'lmstudio',
+        baseUrl: `http://127.0.0.1:${port}/api/v0`,
+        model: identifier,
+        settings: { ...server.settings },
+        loadConfig: plan.applied,
+        commands: [...lms.commands],
+        ...(plan.notApplied.length ? { notApplied: plan.notApplied } : {})
+    });
+    // A cancelled run that runs out of time: unload what it loaded, without waiting.
+    const withdrawCancel = host.onCancel(() => {
+        if (state.identifier)
+            (0,external_node_child_process_namespaceObject.spawn)(lms.path, ['unload', state.identifier], { stdio: 'ignore', detached: true }).unref();
+    });
+    try {
+        const up = await ensureServer(lms, port, host);
+        port = up.port;
+        state.startedServer = up.startedServer;
+        state.startedDaemon = up.startedDaemon;
+        host.saveState(LmStudioState.StartedServer, String(up.startedServer));
+        host.saveState(LmStudioState.StartedDaemon, String(up.startedDaemon));
+        // The model list answers once the server is up; 503 and refusals are waited for.
+        await probeServer(`http://127.0.0.1:${port}/v1`, request.apiKey, request.readyTimeoutMs, { onWait: (m) => host.info(m), signal: host.cancelled });
+        const downloaded = await lms.json(['ls', '--json']);
+        if (!downloaded.some((m) => m.modelKey === modelKey)) {
+            const near = downloaded.map((m) => m.modelKey).filter((k) => k.includes(modelKey) || modelKey.includes(k));
+            throw new Error(`'${modelKey}' is not downloaded in LM Studio: run \`lms get ${modelKey}\` first${near.length ? ` (downloaded: ${near.join(', ')})` : ''}`);
+        }
+        for (const { setting, reason } of plan.notApplied)
+            host.warn(`LM Studio: ${setting} not applied: ${reason}`);
+        host.info(`Loading ${modelKey} in LM Studio as ${identifier}`);
+        // Saved before the load, so a step killed while loading still has it unloaded in the post step.
+        state.identifier = identifier;
+        host.saveState(LmStudioState.Identifier, identifier);
+        // Imported here: the SDK is large, and neither the post step nor the other backends need it.
+        const { loadWithSdk } = await Promise.all(/* import() */[__nccwpck_require__.e(367), __nccwpck_require__.e(744)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2744));
+        await loadWithSdk(port, modelKey, identifier, plan.config, host.cancelled);
+        const loaded = (await lms.json(['ps', '--json'])).find((m) => m.identifier === identifier);
+        if (!loaded)
+            throw new Error(`LM Studio reported ${identifier} loaded, but \`lms ps\` does not list it`);
+        if (loaded.modelKey !== undefined && loaded.modelKey !== modelKey)
+            throw new Error(`LM Studio loaded ${loaded.modelKey} as ${identifier}, not ${modelKey}`);
+        const wanted = server.settings['context-length'];
+        if (wanted !== undefined && loaded.contextLength !== undefined && loaded.contextLength !== wanted) {
+            throw new Error(`LM Studio loaded ${modelKey} with a context length of ${loaded.contextLength}, not the ${wanted} the suite asks for`);
+        }
+        const report = {
+            ...reportSoFar(),
+            loadedAs: { identifier, modelKey: loaded.modelKey ?? modelKey, ...(loaded.path ? { path: loaded.path } : {}), ...(loaded.contextLength ? { contextLength: loaded.contextLength } : {}) }
+        };
+        let stopped = false;
+        return {
+            backend: 'lmstudio',
+            engine: 'lmstudio',
+            // LM Studio's OpenAI-compatible API that adds `stats` to each answer.
+            baseUrl: `http://127.0.0.1:${port}/api/v0`,
+            apiKey: request.apiKey ?? '',
+            model: identifier,
+            report: () => ({ ...report, commands: [...lms.commands] }),
+            stop: async () => {
+                if (stopped)
+                    return;
+                stopped = true;
+                withdrawCancel();
+                await undo(lms, state, host);
+                for (const name of Object.values(LmStudioState))
+                    host.saveState(name, '');
+            }
+        };
+    }
+    catch (error) {
+        withdrawCancel();
+        await undo(lms, state, host);
+        for (const name of Object.values(LmStudioState))
+            host.saveState(name, '');
+        throw new ServerStartError(error.message, reportSoFar(), { cause: error });
+    }
+}
 const lmStudioDriver = {
-    options: [],
-    readOptions: () => ({}),
-    start: () => Promise.reject(new Error("server 'lmstudio' is not available yet; start LM Studio's server yourself and use server 'connect'"))
+    options: [
+        { name: 'lms-path', value: ' PATH', description: "LM Studio's lms CLI (default: on PATH, else ~/.lmstudio/bin/lms)" },
+        { name: 'lmstudio-port', value: ' PORT', description: "port to start LM Studio's server on when it is not running (default 1234)" }
+    ],
+    readOptions: (read, label) => {
+        const port = readPort(read('lmstudio-port').trim(), label('lmstudio-port'));
+        return { lmsPath: read('lms-path') || undefined, ...(port !== undefined ? { port } : {}) };
+    },
+    start: startLmStudio,
+    cleanup: async (saved, host) => {
+        const lmsPath = saved(LmStudioState.Lms);
+        const identifier = saved(LmStudioState.Identifier);
+        const startedServer = saved(LmStudioState.StartedServer) === 'true';
+        const startedDaemon = saved(LmStudioState.StartedDaemon) === 'true';
+        if (!lmsPath || (!identifier && !startedServer && !startedDaemon))
+            return;
+        await undo(createLms(lmsPath), { ...(identifier ? { identifier } : {}), startedServer, startedDaemon }, host);
+    }
 };
 
 ;// CONCATENATED MODULE: ./src/server/registry.ts
@@ -32614,7 +34000,8 @@ const Output = {
     ResultsFile: 'results-file',
     CommentUrl: 'comment-url',
     Regressions: 'regressions',
-    Baseline: 'baseline'
+    Baseline: 'baseline',
+    FailureKind: 'failure-kind'
 };
 /** State the main step leaves for the post step; each backend keeps its own names beside it. */
 const State = {
@@ -32622,64 +34009,98 @@ const State = {
 };
 const BASELINE_MODES = (/* unused pure expression or super */ null && (['auto', 'save', 'off']));
 const FAIL_ON = (/* unused pure expression or super */ null && (['any', 'new-failures']));
+const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/**
+ * A value as the user gave it, for a message: quoted, on one line and short, so a pasted
+ * multi-line value cannot make one error span lines.
+ */
+function options_shown(value) {
+    const chars = [...value];
+    const short = chars.length > 60 ? `${chars.slice(0, 57).join('')}…` : value;
+    return `'${short.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
+}
 function parseChoice(value, allowed, fallback, source) {
-    if (value === '')
+    const given = value.trim();
+    if (given === '')
         return fallback;
-    if (allowed.includes(value))
-        return value;
-    throw new Error(`Invalid ${source} '${value}': expected one of ${allowed.join(', ')}.`);
+    if (allowed.includes(given))
+        return given;
+    throw new Error(`Invalid ${source} ${options_shown(value)}: expected one of ${allowed.join(', ')}.`);
 }
-function parseBoolean(value, source) {
-    if (value === '' || value === 'false')
-        return false;
-    if (value === 'true')
+/** The spellings @actions/core's getBooleanInput takes (YAML 1.2's), so an input reads the same either way. */
+const TRUE = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
+const FALSE = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
+function parseBoolean(value, source, fallback = false) {
+    const given = value.trim();
+    if (given === '')
+        return fallback;
+    if (TRUE.includes(given))
         return true;
-    throw new Error(`Invalid ${source} '${value}': expected true or false.`);
+    if (FALSE.includes(given))
+        return false;
+    throw new Error(`Invalid ${source} ${options_shown(value)}: expected true or false.`);
 }
-function parseWholeNumber(value, source, fallback) {
+/**
+ * A number as a person writes one. `Number` alone also takes `0x1f`, `0b11` and `Infinity`,
+ * which nobody means as seconds or percent.
+ */
+function decimal(value) {
+    return /^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim()) ? Number(value) : Number.NaN;
+}
+function parseWholeNumber(value, source, fallback, most) {
     if (value.trim() === '')
         return fallback;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1)
-        throw new Error(`Invalid ${source} '${value}': expected a whole number above 0.`);
+    const n = decimal(value);
+    if (!Number.isInteger(n) || n < 1 || n > most)
+        throw new Error(`Invalid ${source} ${options_shown(value)}: expected a whole number from 1 to ${most}.`);
     return n;
 }
 function parseBackend(value, source) {
-    if (value === '')
+    const given = value.trim();
+    if (given === '')
         return undefined;
-    if (isBackend(value))
-        return value;
-    throw new Error(`Invalid ${source} '${value}': expected one of ${BACKENDS.join(', ')}.`);
+    if (isBackend(given))
+        return given;
+    throw new Error(`Invalid ${source} ${options_shown(value)}: expected one of ${BACKENDS.join(', ')}.`);
 }
 function parsePositiveNumber(value, source) {
     if (value.trim() === '')
         return undefined;
-    const n = Number(value);
+    const n = decimal(value);
     if (!Number.isFinite(n) || n <= 0)
-        throw new Error(`Invalid ${source} '${value}': expected a number above 0.`);
+        throw new Error(`Invalid ${source} ${options_shown(value)}: expected a number above 0.`);
     return n;
 }
+/** The longest wait a timer can hold, in whole seconds: Node fires a longer one at once. */
+const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+function parseTimeoutMs(value, source, fallbackSeconds) {
+    const seconds = parsePositiveNumber(value, source) ?? fallbackSeconds;
+    if (seconds > MAX_TIMEOUT_SECONDS)
+        throw new Error(`Invalid ${source} ${options_shown(value)}: expected at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days).`);
+    return seconds * 1000;
+}
+/** Most samples a speed case may take, as a case's `repeat` may ask for at most. */
+const MAX_REPEAT = 100;
 /**
  * The run options, read by name. `label` names a value the way its user wrote it, for error
  * messages: `input 'server'` in the action, `--server` in the CLI.
  */
 function parseRunOptions(read, label) {
-    const seconds = (name, fallback) => (parsePositiveNumber(read(name), label(name)) ?? fallback) * 1000;
     return {
         suitePath: read(Input.Suite),
         backend: parseBackend(read(Input.Server), label(Input.Server)),
         apiKey: read(Input.ApiKey) || undefined,
         model: read(Input.Model) || undefined,
         minTokensPerSecond: parsePositiveNumber(read(Input.MinTokensPerSecond), label(Input.MinTokensPerSecond)),
-        serverTimeoutMs: seconds(Input.ServerTimeout, 300),
-        requestTimeoutMs: seconds(Input.RequestTimeout, 600),
+        serverTimeoutMs: parseTimeoutMs(read(Input.ServerTimeout), label(Input.ServerTimeout), 300),
+        requestTimeoutMs: parseTimeoutMs(read(Input.RequestTimeout), label(Input.RequestTimeout), 600),
         resultsFile: read(Input.ResultsFile) || 'modelgate-results.json',
         backends: readBackendOptions(read, label),
         baseline: parseChoice(read(Input.Baseline), BASELINE_MODES, 'auto', label(Input.Baseline)),
         baselineFile: read(Input.BaselineFile) || undefined,
         failOn: parseChoice(read(Input.FailOn), FAIL_ON, 'any', label(Input.FailOn)),
         maxSpeedRegressionPercent: parsePositiveNumber(read(Input.MaxSpeedRegression), label(Input.MaxSpeedRegression)) ?? 5,
-        maxRepeat: parseWholeNumber(read(Input.MaxRepeat), label(Input.MaxRepeat), 15),
+        maxRepeat: parseWholeNumber(read(Input.MaxRepeat), label(Input.MaxRepeat), 15, MAX_REPEAT),
         failOnInconclusive: parseBoolean(read(Input.FailOnInconclusive), label(Input.FailOnInconclusive))
     };
 }
