@@ -50,7 +50,6 @@ export function verdictOf(
   const failures: string[] = []
   const known: string[] = []
   let quality = false
-  let speedFailed = false
   let infrastructure = false
   for (const c of cases) {
     const failing = [...new Set(c.checks.filter((check) => !check.passed).map((check) => check.type))]
@@ -68,8 +67,8 @@ export function verdictOf(
       failures.push(`${c.id} (${[...counted, ...speed].join(', ')})`)
       // A check that failed because the server never answered says nothing about the model.
       if (c.samples.some((s) => s.errorKind && INFRASTRUCTURE_ERRORS.has(s.errorKind))) infrastructure = true
+      // Otherwise only speed failed: the kind is speed unless another case says otherwise.
       else if (counted.some((type) => !SPEED_CHECKS.has(type))) quality = true
-      else speedFailed = true
     }
     const excused = failing.filter((type) => !counted.includes(type))
     if (excused.length > 0) known.push(`${c.id} (${excused.join(', ')})`)

@@ -30,6 +30,8 @@ const HOSTILE = [
   '<!-- modelgate:sticky-comment tag="other" -->'
 ]
 const HOSTILE_TEXT = `${HOSTILE.join('\n')}\n`
+// ESC is what is looked for: a terminal escape that got through.
+// eslint-disable-next-line no-control-regex
 const HIDDEN = /[\u202A-\u202E\u2066-\u2069\u200B-\u200D\u2060\uFEFF\u001b]/u
 
 /** A stdout line the runner would run as a workflow command that carries injected text. */
