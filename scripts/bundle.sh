@@ -7,7 +7,7 @@ ncc=node_modules/.bin/ncc
 rm -rf dist
 "$ncc" build src/index.ts -o dist --source-map --license licenses.txt --quiet
 "$ncc" build src/post-entry.ts -o dist/post --source-map --quiet
-"$ncc" build src/bin.ts -o dist/cli --source-map --quiet
+"$ncc" build src/bin.ts -o dist/cli --source-map --license licenses.txt --quiet
 # The code-aware checks load tree-sitter and its grammars at run time (ncc cannot bundle
 # web-tree-sitter); the action runs offline, so these files travel with the bundle.
 mkdir -p dist/grammars

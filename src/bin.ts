@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// The `modelgate` executable (package.json `bin`, bundled to dist/cli/index.js): runs the CLI and
+// gives its exit status; an error the CLI did not expect is exit status 2, never a stack trace.
 import { main } from './cli.js'
 
 main(process.argv.slice(2)).then(

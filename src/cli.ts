@@ -1,91 +1,48 @@
-// Runs a suite locally, as the action would, and prints the same report to stdout.
-//   modelgate --suite examples/suite.yml --server connect --base-url http://127.0.0.1:8080/v1
-import { parseArgs } from 'node:util'
-import { exitCodeOf } from './host/cancel.js'
-import { createCliHost } from './host/cli.js'
-import { logLine, markdownFor, redactedResults } from './hygiene.js'
-import { Input, parseRunOptions, type RunOptions } from './options.js'
-import { resultsOfBadInput, runPipeline } from './pipeline.js'
-import { renderReport } from './report.js'
-import { saveResultsFile } from './results-file.js'
-import { backendOptionList } from './server/registry.js'
+// The modelgate CLI: the action's engine on a suite author's machine. `run` replays a suite as the
+// action does; `check`, `validate` and `compare` need no model. Each command is a file in cli/.
+//   modelgate run --suite examples/suite.yml --server connect --base-url http://127.0.0.1:8080/v1
+//   modelgate check --suite examples/suite.yml --case update-user-status answer.md
+import { checkCommand } from './cli/check.js'
+import { compareCommand } from './cli/compare.js'
+import { runCommand } from './cli/run.js'
+import { Exit } from './cli/shared.js'
+import { validateCommand } from './cli/validate.js'
+import { forLog } from './hygiene.js'
 
-function usage(): string {
-  const backendLines = backendOptionList().map((option) => `  ${`--${option.name}${option.value}`.padEnd(31)}${option.description}`)
-  return `Usage: modelgate --suite FILE [options]
+const USAGE = `Usage: modelgate COMMAND [options]
+       modelgate --suite FILE [options]       the same as modelgate run
 
-Replays a modelgate suite against a model server and prints the report (Markdown) to stdout.
-Exit status: 0 when the gate passes, 1 when it fails, 2 on a usage error, 130/143 when\ncancelled by SIGINT/SIGTERM (the report of what was measured is still printed).
+Commands:
+  run        replay a suite against a model server and gate on the answers and the speed
+  check      run a case's checks on saved answers or a results file, without a model
+  validate   report every problem in suite files, without a server
+  compare    the regressions between two results files
 
-Options (the action's inputs, same names):
-  --suite FILE                   suite YAML (required)
-  --server connect|llama.cpp|lmstudio
-  --api-key KEY                  or set MODELGATE_API_KEY
-  --model MODEL                  overrides the suite's model
-  --min-tokens-per-second N      overrides the suite's floor
-  --results-file FILE            default modelgate-results.json
-  --server-timeout SECONDS       default 300
-  --request-timeout SECONDS      default 600
-  --baseline-file FILE           a results JSON to compare with (e.g. from a run on main)
-  --fail-on any|new-failures     with a baseline, fail only on checks it passed (default any)
-  --max-speed-regression PERCENT a confirmed drop beyond this fails (default 5)
-  --max-repeat N                 most samples while a speed comparison is undecided (default 15)
-  --fail-on-inconclusive         an undecided speed comparison fails too
-${backendLines.join('\n')}
-  --json                         print the results JSON instead of Markdown
-  -h, --help`
+'modelgate COMMAND --help' gives a command's options and an example.
+Exit status: 0 when the gate passes, 1 when it fails, 2 on a usage or infrastructure error
+(a bad flag, a missing file, a server that never came up), 130/143 when a run is cancelled.`
+
+const COMMANDS: Record<string, (argv: string[], env: NodeJS.ProcessEnv) => Promise<number>> = {
+  run: (argv, env) => runCommand(argv, env),
+  check: (argv) => checkCommand(argv),
+  validate: (argv) => validateCommand(argv),
+  compare: (argv) => compareCommand(argv)
 }
 
-const COMMON_FLAGS = [
-  Input.Suite, Input.Server, Input.ApiKey, Input.Model, Input.MinTokensPerSecond, Input.ResultsFile, Input.ServerTimeout, Input.RequestTimeout,
-  Input.BaselineFile, Input.FailOn, Input.MaxSpeedRegression, Input.MaxRepeat
-]
-
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const host = createCliHost()
-  const stringFlags = [...COMMON_FLAGS, ...backendOptionList().map((option) => option.name)]
-  let values: Record<string, string | boolean | undefined>
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        ...Object.fromEntries(stringFlags.map((name) => [name, { type: 'string' as const }])),
-        [Input.FailOnInconclusive]: { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' }
-      }
-    }).values
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${usage()}\n`)
-    return 2
+  const [first, ...rest] = argv
+  if (first === undefined) {
+    process.stderr.write(`name a command\n\n${USAGE}\n`)
+    return Exit.Error
   }
-  if (values.help) {
-    process.stdout.write(`${usage()}\n`)
-    return 0
+  if (first === '--help' || first === '-h') {
+    process.stdout.write(`${USAGE}\n`)
+    return Exit.Pass
   }
-  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : values[name] === true ? 'true' : '')
-  let options: RunOptions
-  try {
-    if (!text(Input.Suite)) throw new Error('--suite is required')
-    const flags = parseRunOptions(text, host.optionLabel)
-    options = { ...flags, apiKey: flags.apiKey ?? env.MODELGATE_API_KEY }
-  } catch (error) {
-    const message = (error as Error).message
-    process.stderr.write(`${logLine(message, host)}\n\n${usage()}\n`)
-    // A value that is wrong still leaves a results file, as in the action; a missing --suite is only a usage error.
-    if (text(Input.Suite)) await saveResultsFile(text(Input.ResultsFile) || 'modelgate-results.json', resultsOfBadInput(text(Input.Suite), message), host)
-    return 2
-  }
-  if (options.apiKey) host.mask(options.apiKey)
-  // A token from the environment stays out of the process list.
-  const llama = options.backends['llama.cpp']
-  if (!llama.hfToken && env.HF_TOKEN) llama.hfToken = env.HF_TOKEN
-  if (llama.hfToken) host.mask(llama.hfToken)
-
-  const results = await runPipeline(options, host)
-  await saveResultsFile(options.resultsFile, results, host)
-  // Redacted at the point of writing, and invisible characters shown, as in the comment.
-  process.stdout.write(values.json ? host.redact(`${JSON.stringify(results, null, 2)}\n`) : markdownFor(renderReport(redactedResults(results, host), { maxLength: Number.MAX_SAFE_INTEGER }), host))
-  if (results.cancelled) return exitCodeOf(results.cancelled.signal)
-  return results.passed ? 0 : 1
+  const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined
+  if (command) return command(rest, env)
+  // Flags first: the form from before there were commands, kept as it was.
+  if (first.startsWith('-')) return runCommand(argv, env, 'modelgate')
+  process.stderr.write(`${forLog(`unknown command '${first}'`)}\n\n${USAGE}\n`)
+  return Exit.Error
 }

@@ -1,5 +1,6 @@
-// The CLI's main() in-process against the fixture server: what a suite author sees on stdout
-// (the report) and stderr (progress, warnings), and the exit status the gate gives.
+// The CLI's main() in-process against the fixture server: `modelgate run` and the bare
+// `modelgate --suite …`, what a suite author sees on stdout (the report) and stderr (progress,
+// warnings), and the exit status the gate gives. The other commands have files of their own.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -7,12 +8,15 @@ import path from 'node:path'
 import { main } from '../../src/cli.js'
 import type { RunResults } from '../../src/results.js'
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server.js'
+import { closedPort } from '../support/ports.js'
 
 let server: FixtureServer
 let dir: string
 let cwd: string
 let stdout: string
 let stderr: string
+// Progress is plain lines here, as in a pipe, whether or not jest itself runs on a terminal.
+const stderrTTY = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY')
 
 const SUITE = `name: fixture
 cases:
@@ -31,9 +35,12 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'fails.yml'), SUITE.replace('Result.error(50002', 'Objects.requireNonNull'))
   cwd = process.cwd()
   process.chdir(dir)
+  Object.defineProperty(process.stderr, 'isTTY', { value: false, configurable: true })
 })
 afterAll(async () => {
   process.chdir(cwd)
+  if (stderrTTY) Object.defineProperty(process.stderr, 'isTTY', stderrTTY)
+  else delete (process.stderr as { isTTY?: boolean }).isTTY
   await server.close()
 })
 beforeEach(() => {
@@ -58,6 +65,13 @@ describe('modelgate CLI in-process', () => {
     expect(results.cases[0]!.samples).toHaveLength(2)
   })
 
+  it('runs the same as `modelgate run`', async () => {
+    expect(await main(['run', '--suite', 'suite.yml', '--base-url', server.url, '--results-file', 'run.json'], {})).toBe(0)
+    expect(stdout.startsWith('### ✅ modelgate passed: fixture\n')).toBe(true)
+    expect(stderr).toMatch(/^keeps-validation sample 2\/2: [\d.]+ tokens\/s$/m)
+    expect((JSON.parse(await readFile(path.join(dir, 'run.json'), 'utf8')) as RunResults).passed).toBe(true)
+  })
+
   it('exits 1 when the gate fails, and prints why', async () => {
     expect(await main(['--suite', 'fails.yml', '--base-url', server.url, '--results-file', 'fails.json'], {})).toBe(1)
     expect(stdout).toContain('**0 of 1 case passed.** Failed: keeps-validation (contains)')
@@ -74,9 +88,16 @@ describe('modelgate CLI in-process', () => {
     expect(stdout.startsWith('### ✅ modelgate passed')).toBe(true)
   })
 
-  it('names options as flags in what it says', async () => {
-    expect(await main(['--suite', 'suite.yml', '--results-file', 'x.json'], {})).toBe(1)
+  it('names options as flags in what it says, and exits 2 when there is no server to ask', async () => {
+    expect(await main(['--suite', 'suite.yml', '--results-file', 'x.json'], {})).toBe(2)
     expect(stdout).toContain("server 'connect' needs a base URL: set --base-url or server.base-url in the suite")
+  })
+
+  it('exits 2 when the server never comes up: no verdict on the model', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/v1`
+    expect(await main(['--suite', 'suite.yml', '--base-url', url, '--server-timeout', '1', '--results-file', 'down.json'], {})).toBe(2)
+    expect(stdout).toContain('Failure kind: `infrastructure`')
+    expect((JSON.parse(await readFile(path.join(dir, 'down.json'), 'utf8')) as RunResults).failureKind).toBe('infrastructure')
   })
 
   it('sends MODELGATE_API_KEY and keeps it out of what it prints', async () => {
@@ -96,7 +117,8 @@ describe('modelgate CLI in-process', () => {
     expect(stdout).toContain('from the baseline file.')
     const results = JSON.parse(await readFile(path.join(dir, 'now.json'), 'utf8')) as RunResults
     expect(results.comparison).toMatchObject({ baseline: 'found', regressions: 1, info: { source: 'file', from: 'base.json' } })
-    expect(await main(['--suite', 'suite.yml', '--base-url', server.url, '--baseline-file', 'nope.json', '--results-file', 'x.json'], {})).toBe(1)
+    // A baseline file that is not there is a missing file, not a failing model.
+    expect(await main(['--suite', 'suite.yml', '--base-url', server.url, '--baseline-file', 'nope.json', '--results-file', 'x.json'], {})).toBe(2)
     expect(stdout).toContain("Stopped early: --baseline-file 'nope.json' cannot be read: ENOENT")
     // The samples were still taken and judged.
     expect((JSON.parse(await readFile(path.join(dir, 'x.json'), 'utf8')) as RunResults).cases[0]!.samples).toHaveLength(2)
@@ -105,10 +127,27 @@ describe('modelgate CLI in-process', () => {
   it('exits 2 with the usage on a usage error, and shows every backend option in --help', async () => {
     expect(await main(['--suite', 'suite.yml', '--server', 'ollama'], {})).toBe(2)
     expect(stderr.startsWith("Invalid --server 'ollama': expected one of connect, llama.cpp, lmstudio.\n\nUsage: modelgate --suite FILE [options]")).toBe(true)
-    expect(await main([], {})).toBe(2)
+    stderr = ''
+    expect(await main(['run', '--suite', 'suite.yml', '--server', 'ollama'], {})).toBe(2)
+    expect(stderr.startsWith("Invalid --server 'ollama': expected one of connect, llama.cpp, lmstudio.\n\nUsage: modelgate run --suite FILE [options]")).toBe(true)
+    expect(await main(['run'], {})).toBe(2)
     expect(stderr).toContain('--suite is required')
+    stderr = ''
     expect(await main(['--nope'], {})).toBe(2)
-    expect(await main(['--help'], {})).toBe(0)
+    expect(stderr).toMatch(/^Unknown option '--nope'/)
+    expect(await main(['run', '--help'], {})).toBe(0)
     for (const flag of ['--base-url URL', '--llama-server-path PATH', '--extra-args="ARGS"', '--server-timeout SECONDS']) expect(stdout).toContain(`  ${flag} `)
+    expect(stdout).toContain('Example:\n  modelgate run --suite modelgate/suite.yml --server connect --base-url http://127.0.0.1:8080/v1\n')
+  })
+
+  it('lists the commands with --help, and exits 2 on no command or an unknown one', async () => {
+    expect(await main(['--help'], {})).toBe(0)
+    for (const command of ['run', 'check', 'validate', 'compare']) expect(stdout).toMatch(new RegExp(`^  ${command} {2,}\\S`, 'm'))
+    expect(stdout).toContain("'modelgate COMMAND --help' gives a command's options and an example.")
+    expect(await main([], {})).toBe(2)
+    expect(stderr.startsWith('name a command\n\nUsage: modelgate COMMAND [options]\n')).toBe(true)
+    stderr = ''
+    expect(await main(['chek', '--suite', 'suite.yml'], {})).toBe(2)
+    expect(stderr.startsWith("unknown command 'chek'\n\nUsage: modelgate COMMAND [options]\n")).toBe(true)
   })
 })
