@@ -16482,2379 +16482,11 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /************************************************************************/
 var __webpack_exports__ = {};
 
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-;// CONCATENATED MODULE: ./src/host/cancel.ts
-// Cancellation, shared by both hosts. A cancelled job sends SIGINT, waits 7.5 s, then SIGTERM and
-// kills; a job timeout does the same; Ctrl-C sends SIGINT. The first signal aborts the run's
-// AbortSignal: replay stops, what the run started is stopped, and the results measured so far are
-// written everywhere, marked as cancelled. If that takes longer than the grace period, or a
-// second signal comes, the hard stops run (they kill what was started) and the process exits as
-// the signal meant.
-/** How long a cancelled run has to write what it measured before it exits anyway: inside the runner's 7.5 s. */
-const CANCEL_GRACE_MS = 6_000;
-/** The exit status a shell gives a process ended by the signal. */
-function exitCodeOf(signal) {
-    return signal === 'SIGINT' ? 130 : 143;
-}
-function cancellation(exit = (code) => process.exit(code), graceMs = CANCEL_GRACE_MS) {
-    const controller = new AbortController();
-    const stops = new Set();
-    let installed = false;
-    const hardStop = (signal) => {
-        for (const stop of [...stops]) {
-            try {
-                stop();
-            }
-            catch {
-                // One failing cleanup must not keep the others from running.
-            }
-        }
-        exit(exitCodeOf(signal));
-    };
-    const onSignal = (signal) => {
-        if (controller.signal.aborted)
-            return hardStop(signal);
-        controller.abort(signal);
-        // Unref'd: a run that finishes writing in time ends on its own.
-        setTimeout(() => hardStop(signal), graceMs).unref();
-    };
-    const install = () => {
-        if (installed)
-            return;
-        installed = true;
-        for (const signal of ['SIGINT', 'SIGTERM'])
-            process.on(signal, onSignal);
-    };
-    return {
-        get signal() {
-            install();
-            return controller.signal;
-        },
-        onCancel(stop) {
-            install();
-            stops.add(stop);
-            return () => void stops.delete(stop);
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/hygiene.ts
-/**
- * Shorter secrets are not redacted: replacing every "abc" would garble answers, numbers and
- * tables all through the report, and a value this short is found by trying anyway.
- */
-const MIN_SECRET_LENGTH = 4;
-/** Query (or fragment) parameter names whose value is a credential, compared with `-` read as `_`. */
-const SECRET_PARAMS = new Set(['api_key', 'apikey', 'key', 'token', 'access_token', 'auth', 'password', 'passwd', 'pwd', 'secret', 'sig', 'signature']);
-/**
- * llama-server flags whose value is a secret. `--api-key-file` and `--ssl-key-file` take paths:
- * the path is no secret, and masking it would hide where the key is read from.
- */
-const SECRET_FLAGS = new Set(['--api-key', '--hf-token', '-hft']);
-function decoded(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-function isSecretParam(name) {
-    const normal = decoded(name).toLowerCase().replace(/-/g, '_');
-    // `x_api_key`, `hf_token`, `client_secret`: a known name after a prefix is one too.
-    return SECRET_PARAMS.has(normal) || [...SECRET_PARAMS].some((secret) => normal.endsWith(`_${secret}`));
-}
-/**
- * The secrets written into a base URL: the userinfo's password (and its username, when there is
- * a password: `user:pass` is a credential pair) and the values of key-like query or fragment
- * parameters. Each both as written and URL-decoded, and as the URL parser re-encodes it, since
- * messages show the URL in any of these forms.
- */
-function secretsInUrl(url) {
-    const found = new Set();
-    const add = (value) => {
-        for (const form of [value, decoded(value)])
-            if (form)
-                found.add(form);
-    };
-    const forms = [url];
-    try {
-        forms.push(new URL(url).href);
-    }
-    catch {
-        // Not a URL: its text, as an error message would quote it, is all there is to search.
-    }
-    for (const text of forms) {
-        // The authority runs to the first / ? # (or \, which the parser reads as /); userinfo to its last @.
-        const userinfo = /^[a-z][a-z\d+.-]*:\/\/([^/?#\\]*)@/i.exec(text)?.[1];
-        const colon = userinfo?.indexOf(':') ?? -1;
-        if (userinfo !== undefined && colon >= 0) {
-            add(userinfo.slice(0, colon));
-            add(userinfo.slice(colon + 1));
-        }
-        for (const [, name = '', value = ''] of text.matchAll(/[?&;#]([^=&;#]*)=([^&;#]*)/g))
-            if (isSecretParam(name))
-                add(value);
-    }
-    return [...found];
-}
-/** A flag as llama-server looks it up: a long one with `_` read as `-`. */
-function flagName(arg) {
-    return arg.startsWith('--') ? arg.replace(/_/g, '-') : arg;
-}
-/**
- * The secrets in llama-server arguments, from `--api-key KEY` and `--api-key=KEY` (and the same
- * for `--hf-token`/`-hft`). llama-server reads `--api-key` as a comma-separated list, so each key
- * in it is a secret as well as the whole.
- */
-function secretsInArgs(args) {
-    const found = new Set();
-    args.forEach((arg, i) => {
-        const equals = arg.startsWith('-') ? arg.indexOf('=') : -1;
-        const name = flagName(equals >= 0 ? arg.slice(0, equals) : arg);
-        if (!SECRET_FLAGS.has(name))
-            return;
-        const value = equals >= 0 ? arg.slice(equals + 1) : args[i + 1];
-        if (!value)
-            return;
-        found.add(value);
-        if (name === '--api-key')
-            for (const key of value.split(','))
-                if (key)
-                    found.add(key);
-    });
-    return [...found];
-}
-/**
- * Terminal escape sequences: CSI (ESC [ or U+009B, up to a final byte: colours, cursor moves);
- * OSC, DCS, SOS, PM and APC strings up to BEL or ST (titles, OSC 8 hyperlinks, whose link text
- * stays), never past a line end; and any other ESC sequence. An unterminated string loses its
- * introducer, and its payload stays as visible text.
- */
-// eslint-disable-next-line no-control-regex -- control characters are what this matches
-const ESCAPE_SEQUENCE = /(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]|(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)|\x1b[\x20-\x2f]*[\x30-\x7e]/g;
-/** C0 controls but tab and new line, DEL and C1 controls: what is left after the sequences go. */
-// eslint-disable-next-line no-control-regex -- control characters are what this matches
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
-/**
- * Characters a reader cannot see, or that reorder what they see: bidi embeddings, overrides,
- * isolates and marks (U+061C, U+200E/F, U+202A–E, U+2066–9), zero-width characters (U+180E,
- * U+200B–D, U+2060–4, U+FEFF and the deprecated format characters up to U+206F), Unicode tags
- * (U+E0000–7F, which spell hidden ASCII), and C0/C1 controls but tab and line ends. Every U+200D
- * is shown, also inside an emoji sequence: a joiner in an emoji cannot be told from one hidden in
- * an identifier without guessing, and a visible `<U+200D>` in an emoji costs only looks.
- */
-// eslint-disable-next-line no-control-regex -- control characters are among what this matches
-const INVISIBLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\u{e0000}-\u{e007f}]/gu;
-/**
- * Text with every invisible or reordering character (see INVISIBLE) replaced by its visible
- * `<U+202E>` form, everywhere: prose, table cells and code blocks alike, since a reviewer reads
- * the code block too and a bidi override there is the "Trojan source" trick.
- */
-function visibleControls(text) {
-    return text.replace(INVISIBLE, (char) => `<U+${char.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
-}
-/**
- * A line the runner reads as a command: after its leading white space (.NET `TrimStart`), it
- * starts with `::`. The runner's culture-aware `StartsWith` may skip default-ignorable
- * characters (ICU collation ignores a soft hyphen, a variation selector), so those may sit
- * between the colons.
- */
-const COMMAND_START = /^([\s\p{Default_Ignorable_Code_Point}]*)(?=:\p{Default_Ignorable_Code_Point}*:)/u;
-/** The runner's older form, `##[command]`, is a command wherever it stands in the line. */
-const OLD_COMMAND = /#(\p{Default_Ignorable_Code_Point}*)#(\p{Default_Ignorable_Code_Point}*)\[/gu;
-/**
- * What may be written to the Actions log (and a terminal): escape sequences and control
- * characters removed (a lone \r becomes a line end, as the runner splits lines on it), invisible
- * characters shown as `<U+…>`, and every line the runner would read as a workflow command made
- * inert by a backslash: `\::error::x`, and the old form, found anywhere in a line, as `##\[error]x`.
- * Escaping, rather than wrapping messages in `::stop-commands::TOKEN`, because it is a pure
- * function of the text, the same in every host and in tests, with no token to keep unguessable;
- * and a warning is itself a `::warning::` command, which a wrap would switch off. Text with none
- * of these passes unchanged.
- */
-function forLog(text) {
-    const plain = text.replace(/\r\n?/g, '\n').replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '');
-    return visibleControls(plain)
-        .split('\n')
-        .map((line) => line.replace(COMMAND_START, '$1\\').replace(OLD_COMMAND, '#$1#$2\\['))
-        .join('\n');
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/** The forms a secret is written in: as given, inside a JSON string (the results file), URL-encoded. */
-function formsOf(secret) {
-    const forms = [secret, JSON.stringify(secret).slice(1, -1)];
-    try {
-        forms.push(encodeURIComponent(secret));
-    }
-    catch {
-        // A lone surrogate has no URL-encoded form, and so cannot be written in one.
-    }
-    return forms;
-}
-/**
- * Keeps the secrets of a run and hides them. All forms are replaced in one pass, longest first,
- * so a secret that contains another is hidden whole and no `***` is matched again.
- */
-function redactor() {
-    const forms = new Set();
-    let pattern;
-    return {
-        add(secret) {
-            if (secret.length < MIN_SECRET_LENGTH)
-                return;
-            for (const form of formsOf(secret))
-                forms.add(form);
-            pattern = undefined;
-        },
-        redact(text) {
-            if (forms.size === 0)
-                return text;
-            pattern ??= new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
-            return text.replace(pattern, '***');
-        }
-    };
-}
-/**
- * A message as a host writes it to the log or a terminal. Redacted before forLog, where a
- * secret is found as given (forLog could escape one that looks like a command), and after, where
- * one that escape codes had split is whole again.
- */
-function logLine(message, secrets) {
-    return secrets.redact(forLog(secrets.redact(message)));
-}
-/**
- * Markdown as it is written to the comment or the summary: every secret redacted, and bidi and
- * zero-width characters shown where they are, inside code too.
- */
-function markdownFor(markdown, host) {
-    return visibleControls(host.redact(markdown));
-}
-/**
- * The results with every secret redacted in their text, before any of it is rendered: Markdown
- * escaping would change a secret with `_` or `*` in it past what `redact` recognises.
- */
-function redactedResults(results, host) {
-    return JSON.parse(host.redact(JSON.stringify(results)));
-}
-
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * Why a network call failed, in the words of its innermost cause: fetch wraps the real reason
- * ("fetch failed" around ECONNREFUSED, or around undici's "other side closed"). An errno code
- * reads best; undici's own codes (UND_ERR_…) do not, so their message is used instead.
- */
-function rootCauseOf(error) {
-    let current = error;
-    for (let depth = 0; depth < 8 && current?.cause && typeof current.cause === 'object'; depth++)
-        current = current.cause;
-    const code = typeof current?.code === 'string' ? current.code : undefined;
-    const message = typeof current?.message === 'string' ? current.message : String(error);
-    return code && /^E[A-Z0-9]+$/.test(code) ? code : message;
-}
-/**
- * Causes that a server restarting, reloading or briefly overloaded gives, and that a moment later
- * may not: reset, refused, or closed before it answered ("socket hang up" in Node's http,
- * "other side closed" in undici's fetch).
- */
-const PASSING_CAUSES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'socket hang up', 'other side closed']);
-/** Whether the connection failed in a way that trying again may mend. */
-function isPassingConnectionFault(error) {
-    return PASSING_CAUSES.has(rootCauseOf(error));
-}
-function isConnectionRefused(error) {
-    return rootCauseOf(error) === 'ECONNREFUSED';
-}
-/**
- * Node's fetch refuses, before it connects, the ports the fetch standard blocks (9, 6000,
- * 6665–6669, …), with the bare cause "bad port": said plainly, since no wait can change it.
- */
-function badPortMessage(error, url) {
-    if (rootCauseOf(error) !== 'bad port')
-        return undefined;
-    return `port ${new URL(url).port} is on the fetch standard's list of bad ports, which Node's fetch refuses to connect to; run the server on another port`;
-}
-
-;// CONCATENATED MODULE: ./src/version.ts
-// Kept equal to package.json's version by a unit test; reading package.json at run time would
-// make the bundler ship a copy of it in dist/.
-const MODELGATE_VERSION = '0.1.0';
-
-;// CONCATENATED MODULE: ./src/models/types.ts
-class ModelFetchError extends Error {
-    kind;
-    constructor(kind, message, options) {
-        super(message, options);
-        this.kind = kind;
-        this.name = 'ModelFetchError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/models/fetch.ts
-// Getting a model file by URL onto the runner, and keeping it there: the HTTP download (bearer
-// token to the URL's own host only, redirects followed by hand, progress every few seconds), the
-// sha256 computed while the bytes arrive, and the runner-local models folder, where a file only
-// ever appears whole and verified, with a record beside it so a later run need not hash it again.
-
-
-
-
-
-
-
-
-/** More hops than Hugging Face's two (repository rename, then the CDN) ever needs. */
-const MAX_REDIRECTS = 10;
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/** Writes are gathered to this size: one system call per chunk of a fetch body is slow on a big file. */
-const WRITE_BATCH_BYTES = 8 * 1024 * 1024;
-/** A `.part` file this old is no live download's (each one is written to continuously): a killed job's. */
-const STALE_PART_MS = 60 * 60 * 1000;
-const SHA256 = /^[0-9a-f]{64}$/;
-/** A URL as a message may show a hop nobody chose: without the query, where a CDN puts its signature. */
-function shown(url) {
-    return `${url.origin}${url.pathname}`;
-}
-function isModelUrl(text) {
-    return /^https?:\/\//i.test(text);
-}
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-/** Plain http would let anyone on the path swap the weights; it is allowed only where no one is. */
-function allowedScheme(url) {
-    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
-}
-/** Parses the `model` option as a download URL: https, or http to a loopback host (tests, a local mirror). */
-function parseModelUrl(text) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new ModelFetchError('option', `model '${text}' is not a valid URL`);
-    }
-    if (!allowedScheme(url))
-        throw new ModelFetchError('option', `model '${text}': a model is downloaded over https (http only from a loopback host)`);
-    if (!fileNameOf(url))
-        throw new ModelFetchError('option', `model '${text}' does not end in a file name (…/FILE.gguf)`);
-    return url;
-}
-/** The file's name as the URL's last path segment gives it: llama-server shows it as the model's alias. */
-function fileNameOf(url) {
-    let last = url.pathname.split('/').pop() ?? '';
-    try {
-        last = decodeURIComponent(last);
-    }
-    catch {
-        // Left encoded: still a usable name.
-    }
-    return last.replace(/[\\/:*?"<>|]|\p{Cc}/gu, '_').replace(/^\.+/, '');
-}
-/** The pin as a comparable value: lower-case hex, or an error naming the option. */
-function normalPin(pin, optionRef) {
-    const value = pin?.trim().toLowerCase();
-    if (!value)
-        return undefined;
-    if (!SHA256.test(value))
-        throw new ModelFetchError('option', `${optionRef('model-sha256')} must be 64 hexadecimal digits (a sha256), not '${pin}'`);
-    return value;
-}
-/**
- * The models folder. A self-hosted runner keeps its tool cache between jobs, so a model
- * downloaded once stays; a GitHub-hosted runner is new each job, so a temporary folder will do
- * (the Actions cache carries the model between jobs there). The CLI keeps models in the user's cache.
- */
-function modelsDirOf(env, entry) {
-    if (entry === 'cli')
-        return external_node_path_default().join(env.XDG_CACHE_HOME || external_node_path_default().join(external_node_os_default().homedir(), '.cache'), 'modelgate', 'models');
-    if (env.RUNNER_TOOL_CACHE && env.RUNNER_ENVIRONMENT !== 'github-hosted')
-        return external_node_path_default().join(env.RUNNER_TOOL_CACHE, 'modelgate-models');
-    return external_node_path_default().join(env.RUNNER_TEMP || external_node_os_default().tmpdir(), 'modelgate-models');
-}
-function urlHashOf(url) {
-    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(url.href).digest('hex');
-}
-function localPathsOf(dir, url) {
-    const folder = external_node_path_default().join(dir, urlHashOf(url).slice(0, 16));
-    const file = external_node_path_default().join(folder, fileNameOf(url));
-    return { folder, file, record: `${file}.modelgate.json` };
-}
-/**
- * A temporary name beside `target`, so the final rename never crosses file systems. The leading
- * dot keeps it apart from every model's name (fileNameOf strips one).
- */
-function partOf(target) {
-    return external_node_path_default().join(external_node_path_default().dirname(target), `.${external_node_path_default().basename(target)}.${(0,external_node_crypto_namespaceObject.randomUUID)().slice(0, 8)}.part`);
-}
-/** A temporary name for the model while it is written: whole and verified, it is renamed. */
-function partNameOf(paths) {
-    return partOf(paths.file);
-}
-/** Makes the folder, and removes what killed jobs left half-written in it. */
-async function prepareFolder(paths) {
-    await (0,promises_namespaceObject.mkdir)(paths.folder, { recursive: true });
-    const now = Date.now();
-    for (const name of await (0,promises_namespaceObject.readdir)(paths.folder)) {
-        if (!name.startsWith('.') || !name.endsWith('.part'))
-            continue;
-        const part = external_node_path_default().join(paths.folder, name);
-        const info = await (0,promises_namespaceObject.stat)(part).catch(() => undefined);
-        if (info && now - info.mtimeMs > STALE_PART_MS)
-            await (0,promises_namespaceObject.rm)(part, { force: true });
-    }
-}
-async function readRecord(file) {
-    try {
-        const record = JSON.parse(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
-        if (typeof record.sha256 === 'string' && typeof record.bytes === 'number' && typeof record.mtimeMs === 'number')
-            return record;
-    }
-    catch {
-        // Missing or unreadable: the file is then judged by its hash alone.
-    }
-    return undefined;
-}
-function cancelled(what) {
-    return new ModelFetchError('cancelled', `${what} was cancelled`);
-}
-/** The sha256 of a file on disk, stopping when the run is cancelled. */
-async function hashFile(file, signal) {
-    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-    try {
-        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file, { highWaterMark: 4 * 1024 * 1024, ...(signal ? { signal } : {}) }))
-            hash.update(chunk);
-    }
-    catch (error) {
-        if (signal?.aborted)
-            throw cancelled(`hashing ${file}`);
-        throw error;
-    }
-    return hash.digest('hex');
-}
-async function writeRecord(paths, record) {
-    const part = partOf(paths.record);
-    try {
-        await (0,promises_namespaceObject.writeFile)(part, `${JSON.stringify(record, null, 2)}\n`);
-        await (0,promises_namespaceObject.rename)(part, paths.record);
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(part, { force: true });
-    }
-}
-function recordOf(url, verified, info) {
-    return { url: shown(url), sha256: verified.sha256, bytes: info.size, mtimeMs: info.mtimeMs, pinned: verified.pinned };
-}
-/**
- * Makes a verified temporary file the model; gives its size. The record goes first, naming the
- * temporary file's size and mtime (a rename keeps both): if the job dies between the two, the
- * record describes a file that is not there, which counts as no copy at all.
- */
-async function commitFile(part, paths, url, verified) {
-    const info = await (0,promises_namespaceObject.stat)(part);
-    await writeRecord(paths, recordOf(url, verified, info));
-    await (0,promises_namespaceObject.rename)(part, paths.file);
-    return info.size;
-}
-async function discard(paths) {
-    await Promise.all([(0,promises_namespaceObject.rm)(paths.file, { force: true }), (0,promises_namespaceObject.rm)(paths.record, { force: true })]);
-}
-/**
- * The model already in the folder, if it is the right one. A record whose size and mtime match
- * the file is trusted without reading gigabytes; a file changed since, or never recorded, is
- * hashed against the pin (or the recorded hash), and removed if it fails.
- */
-async function localCopyOf(paths, url, pin, report, signal) {
-    const [info, record] = await Promise.all([(0,promises_namespaceObject.stat)(paths.file).catch(() => undefined), readRecord(paths.record)]);
-    if (!info?.isFile())
-        return undefined;
-    if (record && record.bytes === info.size && record.mtimeMs === info.mtimeMs) {
-        if (!pin || record.sha256 === pin)
-            return { sha256: record.sha256, bytes: info.size };
-        // Still a good copy of the URL's file: kept until a verified one replaces it, so a mistyped
-        // pin does not cost the runner its copy.
-        report(`The runner's copy ${paths.file} has sha256 ${record.sha256}, not the pinned ${pin}: fetching the model again`);
-        return undefined;
-    }
-    const expected = pin ?? record?.sha256;
-    if (!expected) {
-        report(`The runner's copy ${paths.file} has no record of a verified download: fetching the model again`);
-        await discard(paths);
-        return undefined;
-    }
-    report(`Verifying ${paths.file} (${formatBytes(info.size)}): it changed since it was recorded`);
-    const sha256 = await hashFile(paths.file, signal);
-    if (sha256 !== expected) {
-        report(`The runner's copy ${paths.file} has sha256 ${sha256}, not ${expected}: fetching the model again`);
-        await discard(paths);
-        return undefined;
-    }
-    await writeRecord(paths, recordOf(url, { sha256, pinned: pin !== undefined }, info));
-    return { sha256, bytes: info.size };
-}
-function formatBytes(bytes) {
-    return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
-}
-function formatDuration(ms) {
-    const seconds = Math.round(ms / 1000);
-    if (seconds < 60)
-        return `${seconds} s`;
-    const minutes = Math.floor(seconds / 60);
-    return minutes < 60 ? `${minutes} min ${String(seconds % 60).padStart(2, '0')} s` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
-}
-function rate(bytes, ms) {
-    return `${(bytes / 1e6 / Math.max(ms / 1000, 0.001)).toFixed(1)} MB/s`;
-}
-function announcedSha256(headers) {
-    const etag = headers.get('x-linked-etag')?.replace(/^W\//, '').replace(/"/g, '').toLowerCase();
-    return etag && SHA256.test(etag) ? etag : undefined;
-}
-function statusError(status, statusText, at, first, token, optionRef) {
-    const answered = `${at.origin === first.origin ? first.href : shown(at)} answered ${status}${statusText ? ` ${statusText}` : ''}`;
-    if ((status === 401 || status === 403) && at.origin === first.origin) {
-        const advice = token
-            ? `the token in ${optionRef('hf-token')} was refused or cannot read this repository: for a gated model, accept its conditions on the model's page with the token's account, and give the token read access`
-            : `the repository is gated or private: accept its conditions on the model's page and set ${optionRef('hf-token')} to a token that can read it (a secret, e.g. \${{ secrets.HF_TOKEN }})`;
-        return new ModelFetchError('auth', `${answered}: ${advice}`);
-    }
-    if (status === 404)
-        return new ModelFetchError('not-found', `${answered}: no file at that URL (check the repository, the revision and the file name)`);
-    return new ModelFetchError('refused', `${answered} while downloading the model from ${first.href}`);
-}
-/**
- * Downloads `url` to `to`, which it creates and fsyncs, computing the sha256 as the bytes
- * arrive. Redirects are followed by hand so the token never leaves the URL's origin (Hugging
- * Face answers with a signed CDN URL that needs none). The caller removes `to` if this throws.
- */
-async function download(url, to, options) {
-    const { token, signal, report, optionRef } = options;
-    const stop = new AbortController();
-    let stalled = false;
-    let stallTimer;
-    const armStallTimer = () => {
-        clearTimeout(stallTimer);
-        stallTimer = setTimeout(() => {
-            stalled = true;
-            stop.abort();
-        }, options.stallTimeoutMs);
-    };
-    const onAbort = () => stop.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const failure = (error, phase, at) => {
-        if (error instanceof ModelFetchError)
-            return error;
-        if (signal?.aborted)
-            return cancelled(`the download of ${url.href}`);
-        if (stalled)
-            return new ModelFetchError('stalled', `the download of ${url.href} stalled: nothing came for ${options.stallTimeoutMs / 1000} s while ${phase} ${at.host}`, { cause: error });
-        return new ModelFetchError('connection', `could not download ${url.href}: ${rootCauseOf(error)} while ${phase} ${at.host}`, { cause: error });
-    };
-    const file = await (0,promises_namespaceObject.open)(to, 'wx');
-    try {
-        if (signal?.aborted)
-            throw cancelled(`the download of ${url.href}`);
-        let target = url;
-        let announced;
-        let response;
-        for (let hops = 0;; hops++) {
-            const headers = { 'accept-encoding': 'identity', 'user-agent': `modelgate/${MODELGATE_VERSION}` };
-            if (token && target.origin === url.origin)
-                headers.authorization = `Bearer ${token}`;
-            armStallTimer();
-            try {
-                response = await fetch(target, { headers, redirect: 'manual', signal: stop.signal });
-            }
-            catch (error) {
-                throw failure(error, 'connecting to', target);
-            }
-            if (!REDIRECTS.has(response.status))
-                break;
-            await response.body?.cancel();
-            announced ??= announcedSha256(response.headers);
-            const location = response.headers.get('location');
-            if (!location)
-                throw new ModelFetchError('refused', `${shown(target)} answered ${response.status} without a Location to follow`);
-            if (hops + 1 > MAX_REDIRECTS)
-                throw new ModelFetchError('redirects', `${url.href} redirected more than ${MAX_REDIRECTS} times (last to ${shown(new URL(location, target))})`);
-            const next = new URL(location, target);
-            if (!allowedScheme(next))
-                throw new ModelFetchError('redirects', `${url.href} redirected to ${shown(next)}, which is not https`);
-            target = next;
-        }
-        if (!response.ok) {
-            await response.body?.cancel();
-            throw statusError(response.status, response.statusText, target, url, token, optionRef);
-        }
-        announced ??= announcedSha256(response.headers);
-        // A body the server compressed anyway is measured after decoding, so its length says nothing.
-        const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
-        const length = encoded ? undefined : Number(response.headers.get('content-length') ?? Number.NaN);
-        const total = length !== undefined && Number.isFinite(length) ? length : undefined;
-        if (total !== undefined) {
-            const space = await (0,promises_namespaceObject.statfs)(external_node_path_default().dirname(to));
-            const free = space.bavail * space.bsize;
-            if (total > free) {
-                await response.body?.cancel();
-                throw new ModelFetchError('disk', `the model is ${formatBytes(total)} but ${external_node_path_default().dirname(to)} has ${formatBytes(free)} free`);
-            }
-        }
-        report(`Downloading ${url.href}${total !== undefined ? ` (${formatBytes(total)})` : ''} into ${external_node_path_default().dirname(to)}`);
-        const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-        const started = Date.now();
-        let received = 0;
-        let lastLine = started;
-        let batch = [];
-        let batchBytes = 0;
-        const flush = async () => {
-            if (batchBytes === 0)
-                return;
-            try {
-                await file.writev(batch);
-            }
-            catch (error) {
-                throw new ModelFetchError('disk', `could not write the model to ${to}: ${rootCauseOf(error)}`, { cause: error });
-            }
-            batch = [];
-            batchBytes = 0;
-        };
-        try {
-            for await (const chunk of response.body ?? []) {
-                armStallTimer();
-                const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-                hash.update(bytes);
-                batch.push(bytes);
-                batchBytes += bytes.length;
-                received += bytes.length;
-                if (batchBytes >= WRITE_BATCH_BYTES)
-                    await flush();
-                const now = Date.now();
-                if (now - lastLine >= options.progressEveryMs) {
-                    lastLine = now;
-                    report(progressLine(fileNameOf(url), received, total, now - started));
-                }
-            }
-        }
-        catch (error) {
-            if (!(error instanceof ModelFetchError) && !signal?.aborted && !stalled && total !== undefined && received < total) {
-                throw new ModelFetchError('truncated', `the download of ${url.href} broke off after ${received} of ${total} bytes (${rootCauseOf(error)})`, { cause: error });
-            }
-            throw failure(error, 'receiving it from', target);
-        }
-        if (total !== undefined && received !== total) {
-            throw new ModelFetchError('truncated', `the download of ${url.href} ended after ${received} of the ${total} bytes its Content-Length announced`);
-        }
-        await flush();
-        await file.sync();
-        const elapsed = Date.now() - started;
-        report(`Downloaded ${formatBytes(received)} in ${formatDuration(elapsed)} (${rate(received, elapsed)})`);
-        return { sha256: hash.digest('hex'), bytes: received, ...(announced ? { announcedSha256: announced } : {}) };
-    }
-    finally {
-        clearTimeout(stallTimer);
-        signal?.removeEventListener('abort', onAbort);
-        await file.close();
-    }
-}
-/** `model.gguf: 41% (512.0 MB of 1.25 GB), 88.2 MB/s, ETA 8 s`: what a few-seconds line says. */
-function progressLine(name, received, total, elapsedMs) {
-    const speed = rate(received, elapsedMs);
-    if (total === undefined || total === 0)
-        return `${name}: ${formatBytes(received)} so far, ${speed}`;
-    const left = ((total - received) / Math.max(received, 1)) * elapsedMs;
-    return `${name}: ${Math.floor((received / total) * 100)}% (${formatBytes(received)} of ${formatBytes(total)}), ${speed}, ETA ${formatDuration(left)}`;
-}
-
-;// CONCATENATED MODULE: ./src/models/index.ts
-// A model given by URL, made a verified local file before any server starts: the runner's own
-// copy if it has one, else the Actions cache's, else a download (which is then saved to the
-// cache). A wrong checksum fails here, with both hashes and the URL, and leaves no file.
-
-
-
-
-
-
-const DEFAULT_PROGRESS_EVERY_MS = 3000;
-const DEFAULT_STALL_TIMEOUT_MS = 60_000;
-/**
- * The keys of a model in the cache. With a pin, the URL's unverified entry is also taken (it is
- * hashed against the pin); without one, any pinned entry of the URL is as good.
- */
-function modelCacheKeys(url, pin) {
-    const prefix = `modelgate-model-v1-${urlHashOf(url)}-`;
-    return { primary: `${prefix}${pin ?? 'unverified'}`, restore: [pin ? `${prefix}unverified` : prefix] };
-}
-/** What the CLI gives for models: a folder in the user's cache, and no Actions cache. */
-function cliModels(env) {
-    return { dir: modelsDirOf(env, 'cli') };
-}
-const models_short = (sha256) => `${sha256.slice(0, 12)}…`;
-/** Gives a cancelled run's error instead of whatever the step after the cancel did. */
-function throwIfCancelled(signal, url) {
-    if (signal?.aborted)
-        throw new ModelFetchError('cancelled', `fetching the model ${url.href} was cancelled`);
-}
-/** The cache's copy, verified and made the local one; undefined when the cache has none (or a bad one). */
-async function fromStore(request, url, pin, paths) {
-    const { host, signal } = request;
-    const store = request.models.store;
-    if (!store)
-        return undefined;
-    const part = partNameOf(paths);
-    const started = Date.now();
-    try {
-        const matched = await store.restore(modelCacheKeys(url, pin), part);
-        throwIfCancelled(signal, url);
-        if (!matched) {
-            host.info(`The model is not in ${store.name} yet`);
-            return undefined;
-        }
-        const sha256 = await hashFile(part, signal);
-        if (pin && sha256 !== pin) {
-            host.warn(`${store.name} entry ${matched} holds sha256 ${sha256}, not the pinned ${pin}: downloading the model instead`);
-            return undefined;
-        }
-        const bytes = await commitFile(part, paths, url, { sha256, pinned: pin !== undefined });
-        host.info(`Restored ${paths.file} (${formatBytes(bytes)}, sha256 ${models_short(sha256)}) from ${store.name} entry ${matched} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-        return { path: paths.file, sha256, source: 'cache', bytes };
-    }
-    catch (error) {
-        if (error instanceof ModelFetchError && error.kind === 'cancelled')
-            throw error;
-        throwIfCancelled(signal, url);
-        host.warn(`could not restore the model from ${store.name}: ${error.message}`);
-        return undefined;
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(part, { force: true });
-    }
-}
-/** Downloads, verifies against the pin (or the server's own hash), and keeps the file. */
-async function fromUrl(request, url, pin, paths) {
-    const { host, signal } = request;
-    const part = partNameOf(paths);
-    try {
-        const got = await download(url, part, {
-            ...(request.token ? { token: request.token } : {}),
-            ...(signal ? { signal } : {}),
-            report: host.info,
-            optionRef: host.optionRef,
-            progressEveryMs: request.progressEveryMs ?? DEFAULT_PROGRESS_EVERY_MS,
-            stallTimeoutMs: request.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
-        });
-        const expected = pin ?? got.announcedSha256;
-        if (expected && got.sha256 !== expected) {
-            const whose = pin ? `${host.optionRef('model-sha256')} expects` : 'the server announced (X-Linked-Etag)';
-            throw new ModelFetchError('checksum', `the model downloaded from ${url.href} has sha256 ${got.sha256}, but ${whose} ${expected}; the file was removed. Check the pin, or pin a revision in the URL (resolve/<commit>/…) rather than a branch that moves`);
-        }
-        const bytes = await commitFile(part, paths, url, { sha256: got.sha256, pinned: pin !== undefined });
-        if (pin)
-            host.info(`sha256 ${models_short(got.sha256)} matches ${host.optionRef('model-sha256')}`);
-        else
-            host.info(`sha256 ${got.sha256}: pin it with ${host.optionRef('model-sha256')} so a changed file fails the run`);
-        return { path: paths.file, sha256: got.sha256, source: 'download', bytes };
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(part, { force: true });
-    }
-}
-async function saveToStore(request, url, pin, model) {
-    const store = request.models.store;
-    if (!store)
-        return;
-    const started = Date.now();
-    try {
-        const key = await store.save(modelCacheKeys(url, pin).primary, model.path);
-        request.host.info(`Saved the model to ${store.name} as ${key} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    }
-    catch (error) {
-        request.host.warn(`could not save the model to ${store.name} (${error.message}): a fresh runner will download it again`);
-    }
-}
-/**
- * Makes the model at `request.url` a verified file in the runner's models folder: its copy
- * there, else the cache's, else a download. Throws a ModelFetchError (never a partial file).
- */
-async function resolveModel(request) {
-    const { host, signal } = request;
-    if (request.token)
-        host.mask(request.token);
-    for (const secret of secretsInUrl(request.url))
-        host.mask(secret);
-    const url = parseModelUrl(request.url);
-    const pin = normalPin(request.sha256, host.optionRef);
-    const paths = localPathsOf(request.models.dir, url);
-    await prepareFolder(paths);
-    throwIfCancelled(signal, url);
-    const local = await localCopyOf(paths, url, pin, host.info, signal);
-    if (local) {
-        host.info(`Using the runner's copy ${paths.file} (${formatBytes(local.bytes)}, sha256 ${models_short(local.sha256)})`);
-        return { path: paths.file, ...local, source: 'local' };
-    }
-    const cached = await fromStore(request, url, pin, paths);
-    if (cached)
-        return cached;
-    const downloaded = await fromUrl(request, url, pin, paths);
-    throwIfCancelled(signal, url);
-    await saveToStore(request, url, pin, downloaded);
-    return downloaded;
-}
-
-;// CONCATENATED MODULE: ./src/host/cli.ts
-// The host of a local run: plain lines on stderr (stdout carries the report), options named as
-// flags, no post step. Secrets are kept out of its own lines, as the runner would mask them, and
-// lines are cleaned as for the Actions log: a terminal obeys escape codes, and the CLI may itself
-// run in a workflow step, whose stderr the runner reads for commands.
-
-
-
-function createCliHost(write = (line) => process.stderr.write(line), env = process.env) {
-    const secrets = redactor();
-    const cancel = cancellation();
-    return {
-        workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-        models: cliModels(env),
-        info: (message) => write(`${logLine(message, secrets)}\n`),
-        warn: (message) => write(`warning: ${logLine(message, secrets)}\n`),
-        mask: (secret) => secrets.add(secret),
-        redact: secrets.redact,
-        saveState: () => { },
-        optionLabel: (name) => `--${name}`,
-        optionRef: (name) => `--${name}`,
-        reportAlsoIn: 'The report is still printed.',
-        // A getter: reading the signal is what installs the signal handlers.
-        get cancelled() {
-            return cancel.signal;
-        },
-        onCancel: cancel.onCancel
-    };
-}
-
-;// CONCATENATED MODULE: ./src/server/probe.ts
-// What answers at a base URL, read off the endpoints each engine alone has: llama-server's
-// /props (with `build_info`) and LM Studio's /api/v0/models.
-
-/** The server answered, and what it said ends the wait: no retry can change it. */
-class ServerAnswerError extends Error {
-    name = 'ServerAnswerError';
-}
-/** `http://host:1234` or `http://host:1234/` becomes `http://host:1234/v1`; a given path is kept. */
-function normaliseBaseUrl(raw) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new Error(`base-url '${raw}' is not a URL (expected e.g. http://127.0.0.1:8080/v1)`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new Error(`base-url '${raw}' must be http:// or https://`);
-    const trimmed = url.pathname.replace(/\/+$/, '');
-    url.pathname = trimmed === '' ? '/v1' : trimmed;
-    return url.toString().replace(/\/$/, '');
-}
-/** The server's root: the base URL without its trailing /v1. */
-function originOf(baseUrl) {
-    return baseUrl.replace(/\/v1$/, '');
-}
-async function getJson(url, apiKey, timeoutMs) {
-    const response = await fetch(url, {
-        headers: apiKey ? { Authorization: `Bearer ${apiKey}` } : {},
-        signal: AbortSignal.timeout(timeoutMs)
-    });
-    const text = await response.text();
-    try {
-        return { status: response.status, body: JSON.parse(text) };
-    }
-    catch {
-        return { status: response.status, body: undefined };
-    }
-}
-function describeFetchError(url, error) {
-    return `cannot reach the model server at ${url}: ${rootCauseOf(error)}`;
-}
-/**
- * How long a refused connection is tried again. llama-server and LM Studio listen before they
- * load a model (and answer 503 meanwhile), so a port still refusing after this has no server
- * starting behind it, and the rest of server-timeout would be spent for nothing.
- */
-const REFUSED_GIVE_UP_MS = 30_000;
-/** How often a wait says it is still waiting. */
-const WAIT_NOTICE_EVERY_MS = 15_000;
-const seconds = (ms) => (ms < 950 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
-/**
- * Waits until the server answers its model list, then tells which engine it is. llama-server
- * answers 503 on every path while it loads the model, so 503 means "not yet", not "broken".
- */
-async function probeServer(baseUrl, apiKey, timeoutMs, waits = {}) {
-    const modelsUrl = `${baseUrl}/models`;
-    const startedAt = Date.now();
-    const deadline = startedAt + timeoutMs;
-    const refusedGiveUpMs = Math.min(waits.refusedGiveUpMs ?? REFUSED_GIVE_UP_MS, timeoutMs);
-    let refusedSince;
-    // What the wait last said: a new reason to wait is said at once, the same one every WAIT_NOTICE_EVERY_MS.
-    let noticed;
-    const notice = (reason, message) => {
-        const now = Date.now();
-        if (noticed?.reason === reason && now - noticed.at < WAIT_NOTICE_EVERY_MS)
-            return;
-        waits.onWait?.(message);
-        noticed = { reason, at: now };
-    };
-    let models;
-    for (;;) {
-        if (waits.signal?.aborted)
-            throw new Error(`cancelled by ${String(waits.signal.reason)} while waiting for the model server at ${baseUrl}`);
-        try {
-            models = await getJson(modelsUrl, apiKey, Math.max(1000, Math.min(10_000, deadline - Date.now())));
-            refusedSince = undefined;
-            if (models.status !== 503)
-                break;
-            const waited = Date.now() - startedAt;
-            if (waited >= timeoutMs)
-                throw new ServerAnswerError(`the model server at ${baseUrl} was still loading after ${seconds(timeoutMs)} (503 from ${modelsUrl})`);
-            const still = waited < 1000 ? 'is loading its model' : `is still loading its model after ${seconds(waited)}`;
-            notice('loading', `the model server at ${baseUrl} ${still} (503 from ${modelsUrl}); waiting up to ${seconds(timeoutMs)}`);
-        }
-        catch (error) {
-            if (error instanceof ServerAnswerError)
-                throw error;
-            const badPort = badPortMessage(error, modelsUrl);
-            if (badPort)
-                throw new Error(badPort, { cause: error });
-            const now = Date.now();
-            if (isConnectionRefused(error)) {
-                refusedSince ??= now;
-                if (now - refusedSince >= refusedGiveUpMs) {
-                    const { port, protocol } = new URL(baseUrl);
-                    const advice = waits.refusedAdvice ? ` ${waits.refusedAdvice}` : '';
-                    throw new Error(`nothing is listening at ${baseUrl} (connection refused for ${seconds(now - refusedSince)}): is the model server running, and is ${port || (protocol === 'https:' ? 443 : 80)} its port?${advice}`, { cause: error });
-                }
-                notice('refused', `nothing is listening at ${baseUrl} yet (connection refused); waiting up to ${seconds(refusedGiveUpMs)} for a server to start there`);
-            }
-            else if (now >= deadline)
-                throw new Error(describeFetchError(modelsUrl, error), { cause: error });
-        }
-        await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    if (models.status === 401 || models.status === 403) {
-        throw new Error(`the model server at ${baseUrl} refused the api-key (HTTP ${models.status} from ${modelsUrl})`);
-    }
-    if (models.status !== 200)
-        throw new Error(`the model server at ${baseUrl} answered HTTP ${models.status} for ${modelsUrl}; is this an OpenAI-compatible /v1 URL?`);
-    const data = models.body?.data;
-    if (!Array.isArray(data))
-        throw new Error(`the model server at ${baseUrl} answered ${modelsUrl} without a model list; is this an OpenAI-compatible /v1 URL?`);
-    const listed = data.map((m) => m.id).filter((id) => typeof id === 'string');
-    const origin = originOf(baseUrl);
-    const props = await getJson(`${origin}/props`, apiKey, 5000).catch(() => undefined);
-    const buildInfo = props?.body?.build_info;
-    if (props?.status === 200 && typeof buildInfo === 'string') {
-        return { engine: 'llama.cpp', build: buildInfo, loadedModels: listed };
-    }
-    // LM Studio 0.4's REST API lists each model with its loaded instances; 0.3's lists a state.
-    const lmRest = await getJson(`${origin}/api/v1/models`, apiKey, 5000).catch(() => undefined);
-    const restModels = lmRest?.body?.models;
-    if (lmRest?.status === 200 && Array.isArray(restModels) && restModels.every((m) => typeof m.key === 'string' && Array.isArray(m.loaded_instances))) {
-        return { engine: 'lmstudio', loadedModels: restModels.flatMap((m) => m.loaded_instances.map((i) => String(i.id))) };
-    }
-    const lmModels = await getJson(`${origin}/api/v0/models`, apiKey, 5000).catch(() => undefined);
-    const lmData = lmModels?.body?.data;
-    if (lmModels?.status === 200 && Array.isArray(lmData)) {
-        const loaded = lmData.filter((m) => m.state === 'loaded').map((m) => String(m.id));
-        return { engine: 'lmstudio', loadedModels: loaded };
-    }
-    return { engine: 'openai-compatible', loadedModels: listed };
-}
-
-;// CONCATENATED MODULE: ./src/server/connect.ts
-
-
-/** The connect driver; tests shorten how long a refused port is tried again. */
-function makeConnectDriver(waits = {}) {
-    return {
-        options: [{ name: 'base-url', value: ' URL', description: 'OpenAI-compatible URL for connect (e.g. http://127.0.0.1:8080/v1)' }],
-        readOptions: (read) => ({ baseUrl: read('base-url') || undefined }),
-        start: (request) => startConnect(request, waits)
-    };
-}
-const connectDriver = makeConnectDriver();
-async function startConnect({ host, options, server, model: requested, apiKey, readyTimeoutMs }, waits) {
-    const given = options.baseUrl ?? server.baseUrl;
-    if (!given)
-        throw new Error(`server 'connect' needs a base URL: set ${host.optionRef('base-url')} or server.base-url in the suite`);
-    // A key in the URL (user:pass@, ?api_key=) is hidden before any message can quote the URL.
-    for (const secret of secretsInUrl(given))
-        host.mask(secret);
-    const baseUrl = normaliseBaseUrl(given);
-    // Waits are said through the host; nothing at the port is most often a server never started.
-    const info = await probeServer(baseUrl, apiKey, readyTimeoutMs, {
-        ...waits,
-        onWait: (message) => host.info(message),
-        signal: host.cancelled,
-        refusedAdvice: `With llama.cpp, set ${host.optionRef('server')} (or server.backend in the suite) to llama.cpp and modelgate starts llama-server itself.`
-    });
-    const model = chooseModel(host, requested, info.loadedModels, info.engine, baseUrl);
-    const notApplied = Object.keys(server.settings).map((setting) => ({
-        setting,
-        reason: 'connect mode uses the server as it is running; start it with these settings or use server llama.cpp/lmstudio'
-    }));
-    if (notApplied.length > 0)
-        host.warn(`connect mode does not apply server.settings (${notApplied.map((n) => n.setting).join(', ')})`);
-    // LM Studio adds its own figures (`stats`) only on its /api/v0 variant of the OpenAI API.
-    const replayUrl = info.engine === 'lmstudio' ? baseUrl.replace(/\/v1$/, '/api/v0') : baseUrl;
-    const report = {
-        backend: 'connect',
-        engine: info.engine,
-        baseUrl: replayUrl,
-        model,
-        settings: { ...server.settings },
-        ...(info.build ? { build: info.build } : {}),
-        ...(notApplied.length ? { notApplied } : {})
-    };
-    return {
-        backend: 'connect',
-        engine: info.engine,
-        baseUrl: replayUrl,
-        apiKey: apiKey ?? '',
-        model,
-        report: () => report,
-        stop: async () => { }
-    };
-}
-function chooseModel(host, requested, loaded, engine, baseUrl) {
-    if (requested) {
-        if (!loaded.includes(requested)) {
-            if (engine === 'llama.cpp' && loaded.length > 0) {
-                // llama-server ignores the request's model field: say which model really answers.
-                host.warn(`llama-server at ${baseUrl} serves ${loaded.join(', ')}, not '${requested}'; the results are for ${loaded[0]}`);
-                return loaded[0];
-            }
-            if (engine === 'lmstudio') {
-                host.warn(`'${requested}' is not loaded in LM Studio at ${baseUrl}; it will load it just in time with its default settings`);
-            }
-        }
-        return requested;
-    }
-    if (loaded.length === 1)
-        return loaded[0];
-    const choose = `${host.optionRef('model')} or server.model in the suite`;
-    if (loaded.length === 0)
-        throw new Error(`the model server at ${baseUrl} has no model loaded; set ${choose}`);
-    throw new Error(`the model server at ${baseUrl} serves several models (${loaded.join(', ')}); choose one with ${choose}`);
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/environment/model.ts
-// llama.cpp's enum llama_ftype (include/llama.h); gaps are types it removed.
-const FILE_TYPES = {
-    0: 'F32', 1: 'F16', 2: 'Q4_0', 3: 'Q4_1', 7: 'Q8_0', 8: 'Q5_0', 9: 'Q5_1', 10: 'Q2_K', 11: 'Q3_K_S', 12: 'Q3_K_M',
-    13: 'Q3_K_L', 14: 'Q4_K_S', 15: 'Q4_K_M', 16: 'Q5_K_S', 17: 'Q5_K_M', 18: 'Q6_K', 19: 'IQ2_XXS', 20: 'IQ2_XS',
-    21: 'Q2_K_S', 22: 'IQ3_XS', 23: 'IQ3_XXS', 24: 'IQ1_S', 25: 'IQ4_NL', 26: 'IQ3_S', 27: 'IQ3_M', 28: 'IQ2_S',
-    29: 'IQ2_M', 30: 'IQ4_XS', 31: 'IQ1_M', 32: 'BF16', 36: 'TQ1_0', 37: 'TQ2_0', 38: 'MXFP4_MOE'
-};
-function integer(value) {
-    if (typeof value === 'number' && Number.isInteger(value))
-        return value;
-    if (typeof value === 'bigint')
-        return Number(value);
-    return undefined;
-}
-function modelFactsOf(header) {
-    const arch = header.architecture;
-    const key = (name) => (arch ? header.metadata[`${arch}.${name}`] : undefined);
-    const fileType = integer(header.metadata['general.file_type']);
-    const name = header.metadata['general.name'];
-    const expertCount = integer(key('expert_count'));
-    const expertsUsed = integer(key('expert_used_count'));
-    const facts = {
-        ...(arch ? { architecture: arch } : {}),
-        ...(typeof name === 'string' ? { name } : {}),
-        ...(header.parameterCount !== undefined ? { parameterCount: header.parameterCount } : {}),
-        ...(fileType !== undefined ? { quantisation: FILE_TYPES[fileType] ?? `file type ${fileType}` } : {}),
-        ...(integer(key('context_length')) !== undefined ? { trainedContext: integer(key('context_length')) } : {}),
-        ...(integer(key('block_count')) !== undefined ? { blockCount: integer(key('block_count')) } : {}),
-        ...(expertCount ? { experts: { count: expertCount, ...(expertsUsed !== undefined ? { used: expertsUsed } : {}) } } : {})
-    };
-    return facts;
-}
-/** 15.7B, 236M, 62.4K: how model cards write a parameter count. */
-function formatParameterCount(count) {
-    for (const [unit, size] of [['T', 1e12], ['B', 1e9], ['M', 1e6], ['K', 1e3]]) {
-        if (count >= size)
-            return `${(count / size).toFixed(count >= size * 100 ? 0 : 1)}${unit}`;
-    }
-    return String(count);
-}
-
-;// CONCATENATED MODULE: ./src/gguf/reader.ts
-// Reads the metadata of a GGUF model file (llama.cpp's format) without loading the model: real
-// models are many GB, so the file is read in small chunks and only the header is visited.
-
-/** Longer arrays are skipped: vocabularies have 32k-260k entries nobody here needs. */
-const MAX_STORED_ARRAY_LENGTH = 1000;
-// Indexed by the type id stored in the file (enum gguf_type in ggml/include/gguf.h).
-const VALUE_TYPES = [
-    'uint8',
-    'int8',
-    'uint16',
-    'int16',
-    'uint32',
-    'int32',
-    'float32',
-    'bool',
-    'string',
-    'array',
-    'uint64',
-    'int64',
-    'float64'
-];
-const FIXED_SIZES = {
-    uint8: 1,
-    int8: 1,
-    bool: 1,
-    uint16: 2,
-    int16: 2,
-    uint32: 4,
-    int32: 4,
-    float32: 4,
-    uint64: 8,
-    int64: 8,
-    float64: 8
-};
-const GGUF_MAGIC = Buffer.from('GGUF', 'latin1');
-// Version 1 stored counts and lengths as 32-bit; 2 and 3 share the little-endian layout read here.
-const SUPPORTED_VERSIONS = [2, 3];
-const CHUNK_SIZE = 64 * 1024;
-class HeaderTruncatedError extends Error {
-}
-/** Sequential little-endian reads over a file handle, buffering one chunk at a time. */
-class ChunkedFileReader {
-    file;
-    fileSize;
-    buffer = Buffer.alloc(0);
-    bufferOffset = 0;
-    filePosition = 0;
-    constructor(file, fileSize) {
-        this.file = file;
-        this.fileSize = fileSize;
-    }
-    async bytes(length) {
-        await this.ensureBuffered(length);
-        const bytes = this.buffer.subarray(this.bufferOffset, this.bufferOffset + length);
-        this.bufferOffset += length;
-        return bytes;
-    }
-    async skip(length) {
-        const buffered = this.buffer.length - this.bufferOffset;
-        if (length <= buffered) {
-            this.bufferOffset += length;
-            return;
-        }
-        const target = this.filePosition + (length - buffered);
-        if (target > this.fileSize)
-            throw new HeaderTruncatedError();
-        this.filePosition = target;
-        this.buffer = Buffer.alloc(0);
-        this.bufferOffset = 0;
-    }
-    async uint32() {
-        return (await this.bytes(4)).readUInt32LE(0);
-    }
-    async uint64() {
-        return (await this.bytes(8)).readBigUInt64LE(0);
-    }
-    async int32() {
-        return (await this.bytes(4)).readInt32LE(0);
-    }
-    /** A u64 count or length; beyond 2^53 it cannot describe anything in a real file. */
-    async length() {
-        const value = (await this.bytes(8)).readBigUInt64LE(0);
-        if (value > BigInt(this.fileSize))
-            throw new HeaderTruncatedError();
-        return Number(value);
-    }
-    async string() {
-        const length = await this.length();
-        return (await this.bytes(length)).toString('utf8');
-    }
-    async ensureBuffered(length) {
-        const buffered = this.buffer.length - this.bufferOffset;
-        if (length <= buffered)
-            return;
-        const missing = length - buffered;
-        if (this.filePosition + missing > this.fileSize)
-            throw new HeaderTruncatedError();
-        const readLength = Math.max(missing, CHUNK_SIZE);
-        const chunk = Buffer.alloc(Math.min(readLength, this.fileSize - this.filePosition));
-        const { bytesRead } = await this.file.read(chunk, 0, chunk.length, this.filePosition);
-        if (bytesRead < missing)
-            throw new HeaderTruncatedError();
-        this.filePosition += bytesRead;
-        this.buffer = Buffer.concat([this.buffer.subarray(this.bufferOffset), chunk.subarray(0, bytesRead)]);
-        this.bufferOffset = 0;
-    }
-}
-async function readGgufHeader(path) {
-    let file;
-    try {
-        file = await (0,promises_namespaceObject.open)(path, 'r');
-    }
-    catch (error) {
-        if (isErrnoException(error) && error.code === 'ENOENT')
-            throw new Error(`model file not found: ${path}`, { cause: error });
-        throw error;
-    }
-    try {
-        const { size } = await file.stat();
-        return await readHeader(new ChunkedFileReader(file, size), path, size);
-    }
-    catch (error) {
-        if (error instanceof HeaderTruncatedError)
-            throw new Error(`${path}: GGUF header is truncated`, { cause: error });
-        if (isErrnoException(error) && error.code === 'EISDIR') {
-            throw new Error(`${path} is not a GGUF file (it is a directory)`, { cause: error });
-        }
-        throw error;
-    }
-    finally {
-        await file.close();
-    }
-}
-async function readHeader(reader, path, fileSize) {
-    if (fileSize === 0)
-        throw new Error(`${path} is not a GGUF file (it is empty)`);
-    const start = await reader.bytes(Math.min(fileSize, GGUF_MAGIC.length));
-    if (!GGUF_MAGIC.subarray(0, start.length).equals(start)) {
-        throw new Error(`${path} is not a GGUF file (it starts with 0x${start.toString('hex')})`);
-    }
-    if (start.length < GGUF_MAGIC.length)
-        throw new HeaderTruncatedError();
-    const version = await reader.uint32();
-    if (!SUPPORTED_VERSIONS.includes(version)) {
-        throw new Error(`${path}: unsupported GGUF version ${version} (supported: ${SUPPORTED_VERSIONS.join(', ')})`);
-    }
-    const tensorCount = await reader.length();
-    const metadataCount = await reader.length();
-    const metadata = {};
-    for (let index = 0; index < metadataCount; index++) {
-        const key = await reader.string();
-        const type = await readValueType(reader, path, key);
-        metadata[key] = await readValue(reader, type, path, key);
-    }
-    const architecture = metadata['general.architecture'];
-    return {
-        version,
-        tensorCount,
-        metadata,
-        architecture: typeof architecture === 'string' ? architecture : undefined,
-        parameterCount: await readParameterCount(reader, tensorCount)
-    };
-}
-/** The tensor table follows the metadata: name, dimension count, dimensions, type, offset. */
-async function readParameterCount(reader, tensorCount) {
-    let total = 0n;
-    try {
-        for (let index = 0; index < tensorCount; index++) {
-            await reader.string();
-            const dimensions = await reader.uint32();
-            let elements = 1n;
-            for (let d = 0; d < dimensions; d++)
-                elements *= await reader.uint64();
-            await reader.skip(4 + 8);
-            total += elements;
-        }
-    }
-    catch (error) {
-        // The metadata is what the caller came for; a cut-off tensor table only loses the count.
-        if (error instanceof HeaderTruncatedError)
-            return undefined;
-        throw error;
-    }
-    return Number(total);
-}
-async function readValueType(reader, path, key) {
-    const id = await reader.int32();
-    const type = VALUE_TYPES[id];
-    if (type === undefined)
-        throw new Error(`${path}: GGUF metadata key "${key}" has unknown value type ${id}`);
-    return type;
-}
-async function readValue(reader, type, path, key) {
-    switch (type) {
-        case 'string':
-            return reader.string();
-        case 'array':
-            return readArray(reader, path, key);
-        default:
-            return decodeFixedSize(type, await reader.bytes(FIXED_SIZES[type]));
-    }
-}
-async function readArray(reader, path, key) {
-    const itemType = await readValueType(reader, path, key);
-    const length = await reader.length();
-    if (length > MAX_STORED_ARRAY_LENGTH) {
-        await skipItems(reader, itemType, length, path, key);
-        return { itemType, length, items: undefined };
-    }
-    const items = [];
-    for (let index = 0; index < length; index++)
-        items.push(await readValue(reader, itemType, path, key));
-    return { itemType, length, items };
-}
-async function skipItems(reader, itemType, length, path, key) {
-    if (itemType === 'string') {
-        for (let index = 0; index < length; index++)
-            await reader.skip(await reader.length());
-    }
-    else if (itemType === 'array') {
-        for (let index = 0; index < length; index++)
-            await readArray(reader, path, key);
-    }
-    else {
-        await reader.skip(length * FIXED_SIZES[itemType]);
-    }
-}
-function decodeFixedSize(type, bytes) {
-    switch (type) {
-        case 'uint8':
-            return bytes.readUInt8(0);
-        case 'int8':
-            return bytes.readInt8(0);
-        case 'bool':
-            return bytes.readUInt8(0) !== 0;
-        case 'uint16':
-            return bytes.readUInt16LE(0);
-        case 'int16':
-            return bytes.readInt16LE(0);
-        case 'uint32':
-            return bytes.readUInt32LE(0);
-        case 'int32':
-            return bytes.readInt32LE(0);
-        case 'float32':
-            return bytes.readFloatLE(0);
-        case 'uint64':
-            return bytes.readBigUInt64LE(0);
-        case 'int64':
-            return bytes.readBigInt64LE(0);
-        case 'float64':
-            return bytes.readDoubleLE(0);
-    }
-}
-// Not `instanceof Error`: errors from node's own modules come from another realm under jest's VM.
-function isErrnoException(error) {
-    return typeof error === 'object' && error !== null && 'code' in error;
-}
-
-;// CONCATENATED MODULE: ./src/server/types.ts
-/** A server that failed to start still says what was tried and what it printed. */
-class ServerStartError extends Error {
-    report;
-    constructor(message, report, options) {
-        super(message, options);
-        this.report = report;
-        this.name = 'ServerStartError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/server/llamacpp/flags.ts
-class SettingError extends Error {
-}
-function loadModeOf(settings) {
-    const keep = settings['keep-model-in-memory'];
-    const mmap = settings['try-mmap'];
-    if (keep === undefined && mmap === undefined)
-        return undefined;
-    // LM Studio turns both on unless told otherwise.
-    const mlock = keep ?? true;
-    const mapped = mmap ?? true;
-    if (mapped && mlock)
-        return 'mmap+mlock';
-    if (mapped)
-        return 'mmap';
-    if (mlock)
-        return 'mlock';
-    return 'none';
-}
-function settingsToFlags(settings, model) {
-    const flags = [];
-    const add = (...args) => flags.push(...args.map(String));
-    if (settings['context-length'] !== undefined)
-        add('-c', settings['context-length']);
-    const offload = settings['gpu-offload'];
-    if (offload === 'max')
-        add('-ngl', 'all');
-    else if (offload === 'off')
-        add('-ngl', 0);
-    // LM Studio counts repeating layers; llama.cpp's count includes the output layer, so all of
-    // LM Studio's layers is llama.cpp's "all".
-    else if (typeof offload === 'number')
-        add('-ngl', model.blockCount !== undefined && offload >= model.blockCount ? 'all' : offload);
-    if (settings['cpu-threads'] !== undefined)
-        add('-t', settings['cpu-threads']);
-    if (settings['eval-batch-size'] !== undefined)
-        add('-b', settings['eval-batch-size']);
-    const ropeBase = settings['rope-frequency-base'];
-    if (typeof ropeBase === 'number')
-        add('--rope-freq-base', ropeBase);
-    const ropeScale = settings['rope-frequency-scale'];
-    if (typeof ropeScale === 'number')
-        add('--rope-freq-scale', ropeScale);
-    if (settings['offload-kv-cache-to-gpu'] !== undefined)
-        add(settings['offload-kv-cache-to-gpu'] ? '-kvo' : '-nkvo');
-    const loadMode = loadModeOf(settings);
-    if (loadMode)
-        add('--load-mode', loadMode);
-    const seed = settings.seed;
-    if (seed !== undefined)
-        add('-s', seed === 'off' ? -1 : seed);
-    if (settings.experts !== undefined) {
-        if (!model.architecture)
-            throw new SettingError('server.settings.experts needs the model architecture, and the GGUF has no general.architecture');
-        add('--override-kv', `${model.architecture}.expert_used_count=int:${settings.experts}`);
-    }
-    if (settings['force-expert-weights-on-cpu'])
-        add('--cpu-moe');
-    const flash = settings['flash-attention'];
-    if (flash !== undefined)
-        add('-fa', flash === 'auto' ? 'auto' : flash ? 'on' : 'off');
-    const k = settings['k-cache-quantization'];
-    const v = settings['v-cache-quantization'];
-    if (k !== undefined)
-        add('-ctk', k === 'off' ? 'f16' : k);
-    if (v !== undefined) {
-        if (v !== 'off' && v !== 'f16' && v !== 'f32' && v !== 'bf16' && flash === false) {
-            throw new SettingError(`server.settings.v-cache-quantization ${v} needs flash-attention (llama.cpp cannot quantise the V cache without it)`);
-        }
-        add('-ctv', v === 'off' ? 'f16' : v);
-    }
-    add('-fit', 'off');
-    return flags;
-}
-const FLAG = /^--?[a-zA-Z]/;
-/** The long or short option names in `flags` (values, also after `=`, left out), to check against --help. */
-function optionNames(flags) {
-    return flags.filter((f) => FLAG.test(f)).map((f) => f.replace(/=.*$/s, ''));
-}
-/**
- * `--flag=value` as the two words `--flag value`; other arguments as they are. llama-server
- * knows no `=` form (it rejects `--api-key=KEY` as an invalid argument), while users write it
- * out of habit: so it means what the two-word form does, and a key in it is found and masked.
- */
-function twoWordArgs(args) {
-    return args.flatMap((arg) => {
-        const equals = FLAG.test(arg) ? arg.indexOf('=') : -1;
-        return equals >= 0 ? [arg.slice(0, equals), arg.slice(equals + 1)] : [arg];
-    });
-}
-/**
- * Splits extra arguments the way a user writes them in YAML: on whitespace and new lines,
- * honouring quotes as a shell does, also inside a word (`--alias="my model"`); `--flag=value`
- * becomes two words (see twoWordArgs). A quote without its pair is kept as a character.
- */
-function splitArgs(value) {
-    const words = value.match(/(?:[^\s"']+|"[^"]*"|'[^']*'|["'])+/g) ?? [];
-    return twoWordArgs(words.map((word) => word.replace(/"([^"]*)"|'([^']*)'/g, '$1$2')));
-}
-
-;// CONCATENATED MODULE: ./src/server/llamacpp/binary.ts
-// Which llama-server runs, and whether that build knows every flag modelgate passes.
-
-
-
-
-
-
-const run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
-async function isExecutable(file) {
-    try {
-        await (0,promises_namespaceObject.access)(file, external_node_fs_namespaceObject.constants.X_OK);
-        return (await (0,promises_namespaceObject.stat)(file)).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-/** The binary the user named, else llama-server on PATH; `ref` names the option in messages. */
-async function findLlamaServer(explicit, ref) {
-    if (explicit) {
-        if (await isExecutable(explicit))
-            return external_node_path_default().resolve(explicit);
-        throw new Error(`llama-server-path '${explicit}' is not an executable file`);
-    }
-    for (const dir of (process.env.PATH ?? '').split((external_node_path_default()).delimiter).filter(Boolean)) {
-        const candidate = external_node_path_default().join(dir, 'llama-server');
-        if (await isExecutable(candidate))
-            return candidate;
-    }
-    throw new Error(`llama-server was not found on PATH: install llama.cpp on the runner or set ${ref('llama-server-path')}`);
-}
-/** Every option we pass must be one this build knows; an older build would exit on it. Gives the build's version line. */
-async function checkBuildKnows(binary, flags) {
-    let help;
-    try {
-        const out = await run(binary, ['--help'], { timeout: 20_000, maxBuffer: 8 * 1024 * 1024 });
-        help = `${out.stdout}\n${out.stderr}`;
-    }
-    catch (error) {
-        const out = error;
-        help = `${out.stdout ?? ''}\n${out.stderr ?? ''}`;
-        if (!help.trim())
-            throw new Error(`${binary} --help failed: ${out.message}`, { cause: error });
-    }
-    const unknown = [...new Set(optionNames(flags))].filter((flag) => !new RegExp(`(^|[\\s,])${flag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([\\s,=]|$)`, 'm').test(help));
-    if (unknown.length > 0) {
-        throw new Error(`${binary} is too old or not llama-server: it does not know ${unknown.join(', ')} (modelgate needs a llama.cpp build with --fit and --load-mode)`);
-    }
-    try {
-        const version = await run(binary, ['--version'], { timeout: 20_000 });
-        return `${version.stdout}${version.stderr}`.match(/version: .*/)?.[0] ?? '';
-    }
-    catch {
-        return '';
-    }
-}
-
-;// CONCATENATED MODULE: external "node:net"
-const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_namespaceObject);
-;// CONCATENATED MODULE: ./src/server/llamacpp/process.ts
-
-
-const LOG_TAIL_LINES = 40;
-async function freePort() {
-    const server = external_node_net_default().createServer();
-    await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-    const { port } = server.address();
-    await new Promise((resolve) => server.close(resolve));
-    return port;
-}
-/** Keeps the last lines of the server's log in memory and all of it in a file. */
-class ServerLog {
-    filePath;
-    lines = [];
-    partial = '';
-    file;
-    constructor(filePath) {
-        this.filePath = filePath;
-        this.file = (0,external_node_fs_namespaceObject.createWriteStream)(filePath);
-    }
-    write(chunk) {
-        this.file.write(chunk);
-        const text = this.partial + chunk.toString('utf8');
-        const parts = text.split('\n');
-        this.partial = parts.pop() ?? '';
-        for (const line of parts)
-            this.push(line);
-    }
-    push(line) {
-        this.lines.push(line.replace(/\r$/, ''));
-        if (this.lines.length > LOG_TAIL_LINES)
-            this.lines.shift();
-    }
-    tail() {
-        return this.partial ? [...this.lines, this.partial].slice(-LOG_TAIL_LINES) : [...this.lines];
-    }
-    /** The lines llama.cpp marks as errors, else the last few: what a one-line message should quote. */
-    reason() {
-        const errors = this.tail().filter((l) => / E /.test(l) || /error/i.test(l));
-        const picked = (errors.length ? errors : this.tail()).slice(-2).map((l) => l.replace(/^\d+\.\d+\.\d+\.\d+ [A-Z] /, '').trim());
-        return picked.join(' | ');
-    }
-    close() {
-        this.file.end();
-    }
-}
-// llama-server's shutdown can wait on a stream that is still in flight; it gets a few seconds.
-const STOP_GRACE_MS = 5_000;
-async function stopProcess(child) {
-    if (child.exitCode !== null || child.signalCode !== null)
-        return;
-    const exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    let timer;
-    const gaveUp = new Promise((resolve) => (timer = setTimeout(() => resolve(false), STOP_GRACE_MS)));
-    const killed = await Promise.race([exited.then(() => true), gaveUp]);
-    clearTimeout(timer);
-    if (!killed) {
-        child.kill('SIGKILL');
-        await exited;
-    }
-}
-async function waitUntilReady(origin, child, log, timeoutMs, ref, cancelled) {
-    const deadline = Date.now() + timeoutMs;
-    let exit;
-    child.once('exit', (code, signal) => (exit = signal ? `was killed by ${signal}` : `exited with code ${code}`));
-    let lastStatus = 'no answer';
-    while (Date.now() < deadline) {
-        if (cancelled?.aborted)
-            throw new Error(`cancelled by ${String(cancelled.reason)} while llama-server was loading the model`);
-        if (exit)
-            throw new Error(`llama-server ${exit} before it was ready: ${log.reason() || 'it printed nothing'}`);
-        try {
-            const response = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(2000) });
-            if (response.status === 200)
-                return;
-            lastStatus = response.status === 503 ? 'still loading the model (503)' : `HTTP ${response.status}`;
-        }
-        catch {
-            lastStatus = 'not listening yet';
-        }
-        await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    if (exit)
-        throw new Error(`llama-server ${exit} before it was ready: ${log.reason() || 'it printed nothing'}`);
-    throw new Error(`llama-server was not ready after ${Math.round(timeoutMs / 1000)} s (${lastStatus} at ${origin}/health); raise ${ref('server-timeout')} for a large model`);
-}
-/** A pid is reused once its process is gone: only signal it while it is still llama-server. */
-function isLlamaServer(pid) {
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0].includes('llama-server');
-    }
-    catch {
-        return false;
-    }
-}
-/** Stops a llama-server by pid, as the post step does: SIGTERM, then SIGKILL if it ignores it. */
-async function stopByPid(pid, host) {
-    if (!Number.isInteger(pid) || pid <= 0 || !isLlamaServer(pid))
-        return;
-    try {
-        process.kill(pid, 'SIGTERM');
-    }
-    catch (error) {
-        if (error.code === 'ESRCH')
-            return;
-        host.warn(`could not stop llama-server (pid ${pid}): ${error.message}`);
-        return;
-    }
-    const deadline = Date.now() + STOP_GRACE_MS;
-    while (Date.now() < deadline) {
-        if (!isLlamaServer(pid)) {
-            host.info(`Stopped llama-server (pid ${pid})`);
-            return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    try {
-        process.kill(pid, 'SIGKILL');
-        host.info(`Killed llama-server (pid ${pid}) after it ignored SIGTERM`);
-    }
-    catch (error) {
-        host.warn(`could not kill llama-server (pid ${pid}): ${error.message}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/server/llamacpp/driver.ts
-// `server: llama.cpp`: starts llama-server with the suite's settings, waits until it is ready
-// while watching the process, and always stops it. If the job is cancelled, the host's
-// cancellation and then the post step (by the saved pid) take it down.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** What the post step needs to stop a server the main step could not. */
-const LlamaCppState = {
-    ServerPid: 'llama-server-pid',
-    ServerLog: 'llama-server-log'
-};
-function driver_valueOf(args, flag) {
-    const at = args.lastIndexOf(flag);
-    return at >= 0 ? args[at + 1] : undefined;
-}
-async function sha256Of(file) {
-    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-async function inspectModel(file) {
-    const header = await readGgufHeader(file);
-    return { facts: modelFactsOf(header), sizeBytes: (await (0,promises_namespaceObject.stat)(file)).size };
-}
-async function startLlamaServer(request) {
-    const { host, options, server } = request;
-    const ref = (name) => host.optionRef(name);
-    const model = request.model;
-    if (!model)
-        throw new Error(`server 'llama.cpp' needs a model: set ${ref('model')} or server.model in the suite (a GGUF file)`);
-    // The binary first: a missing llama-server fails before a download of gigabytes.
-    const binary = await findLlamaServer(options.llamaServerPath, ref);
-    let modelPath = external_node_path_default().resolve(request.modelBaseDir, model);
-    let fetched;
-    if (isModelUrl(model)) {
-        if (!host.models)
-            throw new Error(`model '${model}' is a URL, but this run has nowhere to keep a model`);
-        fetched = await resolveModel({ url: model, sha256: options.modelSha256, token: options.hfToken, models: host.models, host, signal: host.cancelled });
-        modelPath = fetched.path;
-    }
-    else if (options.modelSha256) {
-        throw new Error(`${ref('model-sha256')} pins a model fetched from a URL; '${model}' is a local file`);
-    }
-    const { facts, sizeBytes } = await inspectModel(modelPath);
-    let settingFlags;
-    try {
-        settingFlags = settingsToFlags(server.settings, facts);
-    }
-    catch (error) {
-        if (error instanceof SettingError)
-            throw new Error(`${request.suitePath}: ${error.message}`, { cause: error });
-        throw error;
-    }
-    // llama-server knows only `--flag value`; the suite's list never went through splitArgs.
-    const extraArgs = twoWordArgs([...server.extraArgs, ...options.extraArgs]);
-    for (const secret of secretsInArgs(extraArgs))
-        host.mask(secret);
-    // A port or host the user chose in extra-args is the one to talk to; else a free loopback port.
-    const userPort = driver_valueOf(extraArgs, '--port');
-    const userHost = driver_valueOf(extraArgs, '--host');
-    const port = userPort !== undefined ? Number(userPort) : await freePort();
-    const bindHost = userHost ?? '127.0.0.1';
-    const alias = external_node_path_default().basename(modelPath);
-    const flags = [
-        '-m', modelPath, '--alias', alias,
-        ...(userHost === undefined ? ['--host', bindHost] : []),
-        ...(userPort === undefined ? ['--port', String(port)] : []),
-        '-np', '1', '--no-webui', ...settingFlags, ...extraArgs
-    ];
-    const version = await checkBuildKnows(binary, flags);
-    // A fetched model was hashed as it arrived (or checked against its record): not hashed twice.
-    const hashing = fetched ? Promise.resolve(fetched.sha256) : sha256Of(modelPath);
-    hashing.catch(() => undefined);
-    const logPath = external_node_path_default().join(process.env.RUNNER_TEMP ?? external_node_os_default().tmpdir(), `modelgate-llama-server-${port}.log`);
-    const log = new ServerLog(logPath);
-    // A key given to llama-server in extra-args is what the client must send, and a secret: it is
-    // masked in the log and shown as *** in the report.
-    // llama-server takes a comma-separated list of keys; the client sends the first.
-    const serverKey = driver_valueOf(extraArgs, '--api-key')?.split(',')[0];
-    const shownFlags = [binary, ...flags.map((flag, i) => (flags[i - 1] === '--api-key' ? '***' : flag))];
-    host.info(`Starting ${shownFlags.join(' ')}`);
-    const child = (0,external_node_child_process_namespaceObject.spawn)(binary, flags, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', (chunk) => log.write(chunk));
-    child.stderr?.on('data', (chunk) => log.write(chunk));
-    const spawned = await new Promise((resolve) => {
-        child.once('spawn', () => resolve(undefined));
-        child.once('error', resolve);
-    });
-    if (spawned)
-        throw new Error(`could not start ${binary}: ${spawned.message}`);
-    host.saveState(LlamaCppState.ServerPid, String(child.pid));
-    host.saveState(LlamaCppState.ServerLog, logPath);
-    const origin = `http://${bindHost === '0.0.0.0' ? '127.0.0.1' : bindHost}:${port}`;
-    // SIGKILL, because llama-server's own shutdown waits for a stream in flight, and a cancelled
-    // process cannot wait.
-    const withdrawCancel = host.onCancel(() => child.kill('SIGKILL'));
-    let stopped = false;
-    const stop = async () => {
-        if (stopped)
-            return;
-        stopped = true;
-        withdrawCancel();
-        // A cancelled run has seconds left to write its results: no grace for llama-server's shutdown.
-        if (host.cancelled.aborted)
-            child.kill('SIGKILL');
-        await stopProcess(child);
-        log.close();
-        host.saveState(LlamaCppState.ServerPid, '');
-    };
-    const reportSoFar = () => ({
-        backend: 'llama.cpp',
-        engine: 'llama.cpp',
-        baseUrl: `${origin}/v1`,
-        model: alias,
-        settings: { ...server.settings },
-        ...(version ? { build: version } : {}),
-        flags: shownFlags,
-        logTail: log.tail()
-    });
-    try {
-        await waitUntilReady(origin, child, log, request.readyTimeoutMs, ref, host.cancelled);
-    }
-    catch (error) {
-        await stop();
-        throw new ServerStartError(error.message, reportSoFar(), { cause: error });
-    }
-    const props = (await fetch(`${origin}/props`).then((r) => r.json()).catch(() => ({})));
-    const sha256 = await hashing;
-    return {
-        backend: 'llama.cpp',
-        engine: 'llama.cpp',
-        baseUrl: `${origin}/v1`,
-        apiKey: serverKey ?? request.apiKey ?? '',
-        model: alias,
-        report: () => ({ ...reportSoFar(), build: props.build_info ?? version, modelFile: { path: modelPath, sizeBytes, sha256, facts, ...(fetched ? { url: model, source: fetched.source } : {}) } }),
-        stop
-    };
-}
-const llamaCppDriver = {
-    options: [
-        { name: 'llama-server-path', value: ' PATH', description: 'llama-server binary (default: found on PATH)' },
-        { name: 'extra-args', value: '="ARGS"', description: 'extra llama-server arguments (with =, as they start with -)' },
-        { name: 'model-sha256', value: ' HEX', description: 'sha256 a model fetched from a URL must have (64 hex digits)' },
-        { name: 'hf-token', value: ' TOKEN', description: 'Hugging Face token for a gated model URL, sent to that host only (CLI: or HF_TOKEN)' }
-    ],
-    readOptions: (read) => ({
-        llamaServerPath: read('llama-server-path') || undefined,
-        extraArgs: splitArgs(read('extra-args')),
-        modelSha256: read('model-sha256').trim() || undefined,
-        hfToken: read('hf-token') || undefined
-    }),
-    start: startLlamaServer,
-    cleanup: (saved, host) => stopByPid(Number(saved(LlamaCppState.ServerPid)), host)
-};
-
-;// CONCATENATED MODULE: ./src/server/lmstudio/config.ts
-// LM Studio's default for "Offload KV cache to GPU memory": on.
-const LMSTUDIO_OFFLOADS_KV_CACHE = true;
-function loadPlanOf(settings) {
-    const config = {};
-    const applied = {};
-    const notApplied = [];
-    const apply = (setting, field, value) => void (applied[setting] = `${field}: ${JSON.stringify(value)}`);
-    const gpu = {};
-    const s = settings;
-    if (s['context-length'] !== undefined)
-        apply('context-length', 'contextLength', (config.contextLength = s['context-length']));
-    const offload = s['gpu-offload'];
-    if (offload === 'max' || offload === 'off')
-        apply('gpu-offload', 'gpu.ratio', (gpu.ratio = offload));
-    else if (offload === 0)
-        apply('gpu-offload', 'gpu.ratio', (gpu.ratio = 'off'));
-    else if (offload !== undefined) {
-        notApplied.push({ setting: 'gpu-offload', reason: `LM Studio's load config takes a GPU offload ratio (max, off or 0–1), not ${offload} layers; give max or off` });
-    }
-    if (s['cpu-threads'] !== undefined) {
-        notApplied.push({ setting: 'cpu-threads', reason: "in LM Studio CPU threads are a setting of each prediction (cpuThreads), which its OpenAI-compatible endpoints do not take; LM Studio's own choice applies" });
-    }
-    if (s['eval-batch-size'] !== undefined)
-        apply('eval-batch-size', 'evalBatchSize', (config.evalBatchSize = s['eval-batch-size']));
-    // `auto` is what LM Studio does when the field is left out.
-    for (const [setting, field] of [['rope-frequency-base', 'ropeFrequencyBase'], ['rope-frequency-scale', 'ropeFrequencyScale']]) {
-        const value = s[setting];
-        if (value === 'auto')
-            applied[setting] = `${field}: left to LM Studio (auto)`;
-        else if (value !== undefined)
-            apply(setting, field, (config[field] = value));
-    }
-    const kv = s['offload-kv-cache-to-gpu'];
-    if (kv === LMSTUDIO_OFFLOADS_KV_CACHE)
-        applied['offload-kv-cache-to-gpu'] = "offloadKVCacheToGpu: true (LM Studio's default)";
-    else if (kv !== undefined) {
-        notApplied.push({ setting: 'offload-kv-cache-to-gpu', reason: '@lmstudio/sdk 1.5.0 accepts offloadKVCacheToGpu but never sends it, so LM Studio keeps its default (on)' });
-    }
-    if (s['keep-model-in-memory'] !== undefined)
-        apply('keep-model-in-memory', 'keepModelInMemory', (config.keepModelInMemory = s['keep-model-in-memory']));
-    if (s['try-mmap'] !== undefined)
-        apply('try-mmap', 'tryMmap', (config.tryMmap = s['try-mmap']));
-    if (s.seed === 'off')
-        applied.seed = 'seed: left to LM Studio (random)';
-    else if (s.seed !== undefined)
-        apply('seed', 'seed', (config.seed = s.seed));
-    if (s.experts !== undefined)
-        apply('experts', 'numExperts', (config.numExperts = s.experts));
-    // SDK 1.5.0's validator strips gpu.numCpuExpertLayersRatio before sending (seen against the
-    // stand-in built from its source): only LM Studio's default, off, can be claimed as applied.
-    const forceExperts = s['force-expert-weights-on-cpu'];
-    if (forceExperts === false)
-        applied['force-expert-weights-on-cpu'] = "numCpuExpertLayersRatio: off (LM Studio's default)";
-    else if (forceExperts === true) {
-        notApplied.push({ setting: 'force-expert-weights-on-cpu', reason: "@lmstudio/sdk 1.5.0 drops gpu.numCpuExpertLayersRatio before sending it, so LM Studio keeps its default (off)" });
-    }
-    const flash = s['flash-attention'];
-    if (flash === 'auto')
-        applied['flash-attention'] = 'flashAttention: left to LM Studio (auto)';
-    else if (flash !== undefined)
-        apply('flash-attention', 'flashAttention', (config.flashAttention = flash));
-    for (const [setting, field] of [['k-cache-quantization', 'llamaKCacheQuantizationType'], ['v-cache-quantization', 'llamaVCacheQuantizationType']]) {
-        const value = s[setting];
-        if (value === undefined)
-            continue;
-        if (value === 'off')
-            apply(setting, field, (config[field] = false));
-        else if (value === 'bf16')
-            notApplied.push({ setting, reason: 'LM Studio has no bf16 cache type (f32, f16, q8_0, q4_0, q4_1, iq4_nl, q5_0, q5_1)' });
-        else
-            apply(setting, field, (config[field] = value));
-    }
-    if (Object.keys(gpu).length > 0)
-        config.gpu = gpu;
-    return { config, applied, notApplied };
-}
-
-;// CONCATENATED MODULE: ./src/server/lmstudio/lms.ts
-// LM Studio's own CLI, `lms`: found where LM Studio puts it, run with an argument list (never a
-// shell), its JSON read back. Every command is kept, so the report shows what was run.
-
-
-
-
-/** How long one `lms` command may take; `server start` and `daemon up` wait for LM Studio itself. */
-const LMS_TIMEOUT_MS = 120_000;
-function lms_isExecutable(file) {
-    try {
-        (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.X_OK);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * Finds `lms`: the path the user gave, else on PATH, else where LM Studio installs it
- * (~/.lmstudio/bin/lms). The error says every place it looked.
- */
-function findLms(given, env, label) {
-    if (given) {
-        if (lms_isExecutable(given))
-            return given;
-        throw new Error(`lms not found at ${given} (${label}): no executable file there`);
-    }
-    const dirs = (env.PATH ?? '').split((external_node_path_default()).delimiter).filter(Boolean);
-    for (const dir of dirs) {
-        const candidate = external_node_path_default().join(dir, 'lms');
-        if (lms_isExecutable(candidate))
-            return candidate;
-    }
-    const home = external_node_path_default().join(env.HOME ?? external_node_os_default().homedir(), '.lmstudio', 'bin', 'lms');
-    if (lms_isExecutable(home))
-        return home;
-    throw new Error(`lms not found: looked on PATH (${dirs.join((external_node_path_default()).delimiter) || 'empty'}) and at ${home}. ` +
-        `Install LM Studio and run it once (it installs lms), or set ${label} to the lms executable`);
-}
-function createLms(file) {
-    const commands = [];
-    const run = (args) => new Promise((resolve, reject) => {
-        commands.push(['lms', ...args].join(' '));
-        (0,external_node_child_process_namespaceObject.execFile)(file, [...args], { timeout: LMS_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-            if (error) {
-                const said = (stderr || stdout).trim().split('\n').slice(-3).join(' ').trim();
-                const why = error.killed ? `did not finish within ${LMS_TIMEOUT_MS / 1000} s` : `failed${said ? `: ${said}` : ` (${error.message})`}`;
-                reject(new Error(`\`lms ${args.join(' ')}\` ${why}`, { cause: error }));
-            }
-            else
-                resolve({ stdout, stderr });
-        });
-    });
-    return {
-        path: file,
-        commands,
-        run,
-        async json(args) {
-            const { stdout } = await run(args);
-            try {
-                return JSON.parse(stdout);
-            }
-            catch {
-                throw new Error(`\`lms ${args.join(' ')}\` did not print JSON: ${stdout.trim().slice(0, 200) || '(nothing)'}`);
-            }
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/server/lmstudio/driver.ts
-// `server: lmstudio`: LM Studio brought up with the suite's load settings. `lms` finds or starts
-// the server (the headless daemon where no app runs), @lmstudio/sdk loads the model under an
-// identifier unique to the run, `lms ps` confirms what was loaded, and replay goes to
-// `/api/v0/chat/completions`, which adds LM Studio's own figures (`stats`). The session (and the
-// post step, if the main step never got to it) unloads that instance and stops only what
-// modelgate started: a server the user already had running stays up.
-
-
-
-
-
-
-/** What the post step needs to undo what the main step did, if the main step could not. */
-const LmStudioState = {
-    Lms: 'lmstudio-lms',
-    Identifier: 'lmstudio-identifier',
-    StartedServer: 'lmstudio-started-server',
-    StartedDaemon: 'lmstudio-started-daemon'
-};
-const DEFAULT_PORT = 1234;
-function readPort(value, label) {
-    if (value === '')
-        return undefined;
-    const port = Number(value);
-    if (!Number.isInteger(port) || port < 1 || port > 65535)
-        throw new Error(`${label} must be a port number (1–65535), got '${value}'`);
-    return port;
-}
-async function ensureServer(lms, port, host) {
-    const status = await lms.json(['server', 'status', '--json']);
-    if (status.running) {
-        host.info(`LM Studio's server is already running on port ${status.port ?? port}; modelgate leaves it running`);
-        return { port: status.port ?? port, startedServer: false, startedDaemon: false };
-    }
-    // Where no desktop app runs, the server needs LM Studio's headless daemon first.
-    const daemon = await lms.json(['daemon', 'status', '--json']).catch(() => ({ status: 'unknown' }));
-    let startedDaemon = false;
-    if (daemon.status !== 'running') {
-        host.info('Starting LM Studio\'s headless daemon (lms daemon up)');
-        await lms.json(['daemon', 'up', '--json']);
-        startedDaemon = true;
-    }
-    host.info(`Starting LM Studio's server on port ${port} (lms server start)`);
-    await lms.run(['server', 'start', '--port', String(port)]);
-    return { port, startedServer: true, startedDaemon };
-}
-/** Stops what a run started, in the reverse order; each step only warns. */
-async function undo(lms, state, host) {
-    const steps = [
-        [Boolean(state.identifier), ['unload', state.identifier ?? ''], `Unloaded ${state.identifier} from LM Studio`],
-        [state.startedServer, ['server', 'stop'], "Stopped LM Studio's server"],
-        [state.startedDaemon, ['daemon', 'down'], "Stopped LM Studio's daemon"]
-    ];
-    for (const [needed, args, done] of steps) {
-        if (!needed)
-            continue;
-        try {
-            await lms.run(args);
-            host.info(done);
-        }
-        catch (error) {
-            host.warn(error.message);
-        }
-    }
-}
-async function startLmStudio(request) {
-    const { host, options, server } = request;
-    const modelKey = request.model;
-    if (!modelKey)
-        throw new Error(`server 'lmstudio' needs a model key: set ${host.optionRef('model')} or server.model in the suite (e.g. qwen/qwen3-coder-30b, as lms ls shows it)`);
-    const lms = createLms(findLms(options.lmsPath, process.env, host.optionLabel('lms-path')));
-    host.saveState(LmStudioState.Lms, lms.path);
-    const plan = loadPlanOf(server.settings);
-    const identifier = `modelgate-${(0,external_node_crypto_namespaceObject.randomUUID)().slice(0, 8)}`;
-    const state = { startedServer: false, startedDaemon: false };
-    let port = options.port ?? DEFAULT_PORT;
-    const reportSoFar = () => ({
-        backend: 'lmstudio',
-        engine: 'lmstudio',
-        baseUrl: `http://127.0.0.1:${port}/api/v0`,
-        model: identifier,
-        settings: { ...server.settings },
-        loadConfig: plan.applied,
-        commands: [...lms.commands],
-        ...(plan.notApplied.length ? { notApplied: plan.notApplied } : {})
-    });
-    // A cancelled run that runs out of time: unload what it loaded, without waiting.
-    const withdrawCancel = host.onCancel(() => {
-        if (state.identifier)
-            (0,external_node_child_process_namespaceObject.spawn)(lms.path, ['unload', state.identifier], { stdio: 'ignore', detached: true }).unref();
-    });
-    try {
-        const up = await ensureServer(lms, port, host);
-        port = up.port;
-        state.startedServer = up.startedServer;
-        state.startedDaemon = up.startedDaemon;
-        host.saveState(LmStudioState.StartedServer, String(up.startedServer));
-        host.saveState(LmStudioState.StartedDaemon, String(up.startedDaemon));
-        // The model list answers once the server is up; 503 and refusals are waited for.
-        await probeServer(`http://127.0.0.1:${port}/v1`, request.apiKey, request.readyTimeoutMs, { onWait: (m) => host.info(m), signal: host.cancelled });
-        const downloaded = await lms.json(['ls', '--json']);
-        if (!downloaded.some((m) => m.modelKey === modelKey)) {
-            const near = downloaded.map((m) => m.modelKey).filter((k) => k.includes(modelKey) || modelKey.includes(k));
-            throw new Error(`'${modelKey}' is not downloaded in LM Studio: run \`lms get ${modelKey}\` first${near.length ? ` (downloaded: ${near.join(', ')})` : ''}`);
-        }
-        for (const { setting, reason } of plan.notApplied)
-            host.warn(`LM Studio: ${setting} not applied: ${reason}`);
-        host.info(`Loading ${modelKey} in LM Studio as ${identifier}`);
-        // Saved before the load, so a step killed while loading still has it unloaded in the post step.
-        state.identifier = identifier;
-        host.saveState(LmStudioState.Identifier, identifier);
-        // Imported here: the SDK is large, and neither the post step nor the other backends need it.
-        const { loadWithSdk } = await Promise.all(/* import() */[__nccwpck_require__.e(367), __nccwpck_require__.e(744)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2744));
-        await loadWithSdk(port, modelKey, identifier, plan.config, host.cancelled);
-        const loaded = (await lms.json(['ps', '--json'])).find((m) => m.identifier === identifier);
-        if (!loaded)
-            throw new Error(`LM Studio reported ${identifier} loaded, but \`lms ps\` does not list it`);
-        if (loaded.modelKey !== undefined && loaded.modelKey !== modelKey)
-            throw new Error(`LM Studio loaded ${loaded.modelKey} as ${identifier}, not ${modelKey}`);
-        const wanted = server.settings['context-length'];
-        if (wanted !== undefined && loaded.contextLength !== undefined && loaded.contextLength !== wanted) {
-            throw new Error(`LM Studio loaded ${modelKey} with a context length of ${loaded.contextLength}, not the ${wanted} the suite asks for`);
-        }
-        const report = {
-            ...reportSoFar(),
-            loadedAs: { identifier, modelKey: loaded.modelKey ?? modelKey, ...(loaded.path ? { path: loaded.path } : {}), ...(loaded.contextLength ? { contextLength: loaded.contextLength } : {}) }
-        };
-        let stopped = false;
-        return {
-            backend: 'lmstudio',
-            engine: 'lmstudio',
-            // LM Studio's OpenAI-compatible API that adds `stats` to each answer.
-            baseUrl: `http://127.0.0.1:${port}/api/v0`,
-            apiKey: request.apiKey ?? '',
-            model: identifier,
-            report: () => ({ ...report, commands: [...lms.commands] }),
-            stop: async () => {
-                if (stopped)
-                    return;
-                stopped = true;
-                withdrawCancel();
-                await undo(lms, state, host);
-                for (const name of Object.values(LmStudioState))
-                    host.saveState(name, '');
-            }
-        };
-    }
-    catch (error) {
-        withdrawCancel();
-        await undo(lms, state, host);
-        for (const name of Object.values(LmStudioState))
-            host.saveState(name, '');
-        throw new ServerStartError(error.message, reportSoFar(), { cause: error });
-    }
-}
-const lmStudioDriver = {
-    options: [
-        { name: 'lms-path', value: ' PATH', description: "LM Studio's lms CLI (default: on PATH, else ~/.lmstudio/bin/lms)" },
-        { name: 'lmstudio-port', value: ' PORT', description: "port to start LM Studio's server on when it is not running (default 1234)" }
-    ],
-    readOptions: (read, label) => {
-        const port = readPort(read('lmstudio-port').trim(), label('lmstudio-port'));
-        return { lmsPath: read('lms-path') || undefined, ...(port !== undefined ? { port } : {}) };
-    },
-    start: startLmStudio,
-    cleanup: async (saved, host) => {
-        const lmsPath = saved(LmStudioState.Lms);
-        const identifier = saved(LmStudioState.Identifier);
-        const startedServer = saved(LmStudioState.StartedServer) === 'true';
-        const startedDaemon = saved(LmStudioState.StartedDaemon) === 'true';
-        if (!lmsPath || (!identifier && !startedServer && !startedDaemon))
-            return;
-        await undo(createLms(lmsPath), { ...(identifier ? { identifier } : {}), startedServer, startedDaemon }, host);
-    }
-};
-
-;// CONCATENATED MODULE: ./src/server/registry.ts
-// Every backend a suite or the `server` input may name, and the one place that knows them:
-// adding a backend is its driver file plus one line here.
-
-
-
-const DRIVERS = {
-    connect: connectDriver,
-    'llama.cpp': llamaCppDriver,
-    lmstudio: lmStudioDriver
-};
-const BACKENDS = Object.keys(DRIVERS);
-function isBackend(name) {
-    return Object.hasOwn(DRIVERS, name);
-}
-// The table's entries differ in their options type; each is only ever given its own.
-function driverOf(backend) {
-    return DRIVERS[backend];
-}
-/** Every backend's own options, read by its driver. */
-function readBackendOptions(read, label) {
-    return Object.fromEntries(BACKENDS.map((backend) => [backend, driverOf(backend).readOptions(read, label)]));
-}
-/** The options all backends add, for the CLI's flags and usage. */
-function backendOptionList() {
-    return BACKENDS.flatMap((backend) => driverOf(backend).options.map((option) => ({ backend, ...option })));
-}
-
-;// CONCATENATED MODULE: ./src/options.ts
-// The run's options and every name users see, in one place: action.yml, the code and the README
-// spell them so. The action reads them as inputs, the CLI as flags (same names, defaults and
-// checks); each backend reads its own (registry.ts).
-
-const Input = {
-    Suite: 'suite',
-    Server: 'server',
-    ApiKey: 'api-key',
-    Model: 'model',
-    MinTokensPerSecond: 'min-tokens-per-second',
-    GithubToken: 'github-token',
-    Comment: 'comment',
-    CommentTag: 'comment-tag',
-    ResultsFile: 'results-file',
-    ServerTimeout: 'server-timeout',
-    RequestTimeout: 'request-timeout',
-    Baseline: 'baseline',
-    BaselineFile: 'baseline-file',
-    FailOn: 'fail-on',
-    MaxSpeedRegression: 'max-speed-regression',
-    MaxRepeat: 'max-repeat',
-    FailOnInconclusive: 'fail-on-inconclusive'
-};
-const Output = {
-    Passed: 'passed',
-    CasesPassed: 'cases-passed',
-    CasesFailed: 'cases-failed',
-    TokensPerSecond: 'tokens-per-second',
-    ResultsFile: 'results-file',
-    CommentUrl: 'comment-url',
-    Regressions: 'regressions',
-    Baseline: 'baseline',
-    FailureKind: 'failure-kind'
-};
-/** State the main step leaves for the post step; each backend keeps its own names beside it. */
-const State = {
-    Backend: 'backend'
-};
-const BASELINE_MODES = ['auto', 'save', 'off'];
-const FAIL_ON = ['any', 'new-failures'];
-const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-/**
- * A value as the user gave it, for a message: quoted, on one line and short, so a pasted
- * multi-line value cannot make one error span lines.
- */
-function options_shown(value) {
-    const chars = [...value];
-    const short = chars.length > 60 ? `${chars.slice(0, 57).join('')}…` : value;
-    return `'${short.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
-}
-function parseChoice(value, allowed, fallback, source) {
-    const given = value.trim();
-    if (given === '')
-        return fallback;
-    if (allowed.includes(given))
-        return given;
-    throw new Error(`Invalid ${source} ${options_shown(value)}: expected one of ${allowed.join(', ')}.`);
-}
-/** The spellings @actions/core's getBooleanInput takes (YAML 1.2's), so an input reads the same either way. */
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-function parseBoolean(value, source, fallback = false) {
-    const given = value.trim();
-    if (given === '')
-        return fallback;
-    if (TRUE.includes(given))
-        return true;
-    if (FALSE.includes(given))
-        return false;
-    throw new Error(`Invalid ${source} ${options_shown(value)}: expected true or false.`);
-}
-/**
- * A number as a person writes one. `Number` alone also takes `0x1f`, `0b11` and `Infinity`,
- * which nobody means as seconds or percent.
- */
-function decimal(value) {
-    return /^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim()) ? Number(value) : Number.NaN;
-}
-function parseWholeNumber(value, source, fallback, most) {
-    if (value.trim() === '')
-        return fallback;
-    const n = decimal(value);
-    if (!Number.isInteger(n) || n < 1 || n > most)
-        throw new Error(`Invalid ${source} ${options_shown(value)}: expected a whole number from 1 to ${most}.`);
-    return n;
-}
-function parseBackend(value, source) {
-    const given = value.trim();
-    if (given === '')
-        return undefined;
-    if (isBackend(given))
-        return given;
-    throw new Error(`Invalid ${source} ${options_shown(value)}: expected one of ${BACKENDS.join(', ')}.`);
-}
-function parsePositiveNumber(value, source) {
-    if (value.trim() === '')
-        return undefined;
-    const n = decimal(value);
-    if (!Number.isFinite(n) || n <= 0)
-        throw new Error(`Invalid ${source} ${options_shown(value)}: expected a number above 0.`);
-    return n;
-}
-/** The longest wait a timer can hold, in whole seconds: Node fires a longer one at once. */
-const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
-function parseTimeoutMs(value, source, fallbackSeconds) {
-    const seconds = parsePositiveNumber(value, source) ?? fallbackSeconds;
-    if (seconds > MAX_TIMEOUT_SECONDS)
-        throw new Error(`Invalid ${source} ${options_shown(value)}: expected at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days).`);
-    return seconds * 1000;
-}
-/** Most samples a speed case may take, as a case's `repeat` may ask for at most. */
-const MAX_REPEAT = 100;
-/**
- * The run options, read by name. `label` names a value the way its user wrote it, for error
- * messages: `input 'server'` in the action, `--server` in the CLI.
- */
-function parseRunOptions(read, label) {
-    return {
-        suitePath: read(Input.Suite),
-        backend: parseBackend(read(Input.Server), label(Input.Server)),
-        apiKey: read(Input.ApiKey) || undefined,
-        model: read(Input.Model) || undefined,
-        minTokensPerSecond: parsePositiveNumber(read(Input.MinTokensPerSecond), label(Input.MinTokensPerSecond)),
-        serverTimeoutMs: parseTimeoutMs(read(Input.ServerTimeout), label(Input.ServerTimeout), 300),
-        requestTimeoutMs: parseTimeoutMs(read(Input.RequestTimeout), label(Input.RequestTimeout), 600),
-        resultsFile: read(Input.ResultsFile) || 'modelgate-results.json',
-        backends: readBackendOptions(read, label),
-        baseline: parseChoice(read(Input.Baseline), BASELINE_MODES, 'auto', label(Input.Baseline)),
-        baselineFile: read(Input.BaselineFile) || undefined,
-        failOn: parseChoice(read(Input.FailOn), FAIL_ON, 'any', label(Input.FailOn)),
-        maxSpeedRegressionPercent: parsePositiveNumber(read(Input.MaxSpeedRegression), label(Input.MaxSpeedRegression)) ?? 5,
-        maxRepeat: parseWholeNumber(read(Input.MaxRepeat), label(Input.MaxRepeat), 15, MAX_REPEAT),
-        failOnInconclusive: parseBoolean(read(Input.FailOnInconclusive), label(Input.FailOnInconclusive))
-    };
-}
-
-;// CONCATENATED MODULE: ./src/baseline/index.ts
-// The baseline stage: find the run this one is compared with, and keep this one as the next
-// baseline when it is the default branch's. Every store failing alone is a warning: a run without
-// a baseline is still judged by its absolute checks.
-
-function suiteKeyOf(suitePath) {
-    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(suitePath).digest('hex').slice(0, 12);
-}
-/** The newest baseline any store has for these keys, preferring one from the same machine. */
-async function findBaseline(stores, keys, host) {
-    const found = [];
-    for (const store of stores) {
-        try {
-            const baseline = await store.restore(keys);
-            if (baseline)
-                found.push(baseline);
-        }
-        catch (error) {
-            host.warn(`could not read the baseline from ${store.name}: ${error.message}`);
-        }
-    }
-    const sameMachine = (b) => b.results.fingerprint?.machineHash === keys.machine;
-    return found.sort((a, b) => Number(sameMachine(b)) - Number(sameMachine(a)) || b.results.finishedAt.localeCompare(a.results.finishedAt))[0];
-}
-/** Saves to every store; gives where it was kept. */
-async function saveBaseline(stores, results, keys, host) {
-    const saved = [];
-    for (const store of stores) {
-        try {
-            saved.push(await store.save(results, keys));
-        }
-        catch (error) {
-            host.warn(`could not save the baseline to ${store.name}: ${error.message}`);
-        }
-    }
-    return saved;
-}
-
 ;// CONCATENATED MODULE: ./src/baseline/file.ts
 // A results file used as the baseline (`baseline-file`): a downloaded artifact, a committed file.
 
@@ -19610,6 +17242,8 @@ function extractCodeBlocks(answer) {
 
 ;// CONCATENATED MODULE: external "node:module"
 const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 ;// CONCATENATED MODULE: ./src/checks/code/grammars.ts
@@ -21715,6 +19349,2439 @@ async function judgeCase(id, assertions, samples, context) {
     for (const assertion of assertions)
         checks.push(await runCheck(assertion, samples, context));
     return { id, passed: checks.every((c) => c.passed), checks, samples };
+}
+
+;// CONCATENATED MODULE: ./src/gate.ts
+const SPEED_CHECKS = new Set(['tokens-per-second', 'ttft']);
+// Failures of the server or the network, not of the model's answer.
+const INFRASTRUCTURE_ERRORS = new Set(['timeout', 'connection', 'http', 'stream']);
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+// The reason of a slower verdict already ends in "slower, …"; an undecided one says why it is open.
+function speedNote(what, delta) {
+    return delta.verdict === 'inconclusive' ? `${what} inconclusive, ${delta.reason}` : `${what} ${delta.reason}`;
+}
+/**
+ * Fails on a stopped run, on failing checks (with `new-failures`, only those the baseline passed,
+ * when there is a comparable baseline), on a confirmed speed regression, and on an inconclusive
+ * speed comparison only when asked to.
+ */
+function verdictOf(cases, errors, comparison, options, end = { cancelled: false, notRun: 0 }) {
+    const compared = comparison?.baseline === 'found' ? new Map(comparison.cases.map((c) => [c.id, c])) : undefined;
+    const onlyNew = options.failOn === 'new-failures' && compared !== undefined;
+    const failures = [];
+    const known = [];
+    let quality = false;
+    let infrastructure = false;
+    for (const c of cases) {
+        const failing = [...new Set(c.checks.filter((check) => !check.passed).map((check) => check.type))];
+        const delta = compared?.get(c.id);
+        const newlyFailing = delta ? [...new Set(delta.checks.filter((check) => check.delta === 'new-failure').map((check) => check.type))] : failing;
+        const counted = onlyNew ? newlyFailing : failing;
+        const figures = [
+            ['tokens/s', delta?.tokensPerSecond],
+            ['time to first token', delta?.ttft]
+        ];
+        const speed = figures
+            .filter(([, d]) => d && (d.verdict === 'slower' || (options.failOnInconclusive && d.verdict === 'inconclusive')))
+            .map(([what, d]) => speedNote(what, d));
+        if (counted.length > 0 || speed.length > 0) {
+            failures.push(`${c.id} (${[...counted, ...speed].join(', ')})`);
+            // A check that failed because the server never answered says nothing about the model.
+            if (c.samples.some((s) => s.errorKind && INFRASTRUCTURE_ERRORS.has(s.errorKind)))
+                infrastructure = true;
+            // Otherwise only speed failed: the kind is speed unless another case says otherwise.
+            else if (counted.some((type) => !SPEED_CHECKS.has(type)))
+                quality = true;
+        }
+        const excused = failing.filter((type) => !counted.includes(type));
+        if (excused.length > 0)
+            known.push(`${c.id} (${excused.join(', ')})`);
+    }
+    const knownNote = known.length ? ` Known failures, also failing in the baseline: ${known.join('; ')}.` : '';
+    const failedAlso = failures.length ? `. Failed: ${failures.join('; ')}` : '';
+    // Said only when some cases ran: when none did, the first error says why.
+    const notRun = end.notRun && cases.length > 0 ? `; ${plural(end.notRun, 'case')} not run` : '';
+    if (end.cancelled) {
+        const first = errors.find((e) => e.startsWith('cancelled')) ?? 'cancelled';
+        return { passed: false, reason: `${first[0].toUpperCase()}${first.slice(1)}${notRun}${failedAlso}`, failureKind: 'cancelled' };
+    }
+    if (errors.length > 0)
+        return { passed: false, reason: `Stopped early: ${errors[0]}${notRun}${failedAlso}`, failureKind: 'infrastructure' };
+    if (failures.length > 0) {
+        const failureKind = infrastructure ? 'infrastructure' : quality ? 'quality' : 'speed';
+        return { passed: false, reason: `Failed: ${failures.join('; ')}${knownNote ? `.${knownNote}` : ''}`, failureKind };
+    }
+    if (cases.length === 0)
+        return { passed: false, reason: 'No case was run.', failureKind: 'infrastructure' };
+    const inconclusive = comparison?.inconclusive ? ` ${plural(comparison.inconclusive, 'speed comparison')} stayed inconclusive.` : '';
+    const allPassed = cases.every((c) => c.passed);
+    return { passed: true, reason: `${allPassed ? `All ${plural(cases.length, 'case')} passed.` : 'No new failures.'}${knownNote}${inconclusive}` };
+}
+
+;// CONCATENATED MODULE: ./src/hygiene.ts
+/**
+ * Shorter secrets are not redacted: replacing every "abc" would garble answers, numbers and
+ * tables all through the report, and a value this short is found by trying anyway.
+ */
+const MIN_SECRET_LENGTH = 4;
+/** Query (or fragment) parameter names whose value is a credential, compared with `-` read as `_`. */
+const SECRET_PARAMS = new Set(['api_key', 'apikey', 'key', 'token', 'access_token', 'auth', 'password', 'passwd', 'pwd', 'secret', 'sig', 'signature']);
+/**
+ * llama-server flags whose value is a secret. `--api-key-file` and `--ssl-key-file` take paths:
+ * the path is no secret, and masking it would hide where the key is read from.
+ */
+const SECRET_FLAGS = new Set(['--api-key', '--hf-token', '-hft']);
+function decoded(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+function isSecretParam(name) {
+    const normal = decoded(name).toLowerCase().replace(/-/g, '_');
+    // `x_api_key`, `hf_token`, `client_secret`: a known name after a prefix is one too.
+    return SECRET_PARAMS.has(normal) || [...SECRET_PARAMS].some((secret) => normal.endsWith(`_${secret}`));
+}
+/**
+ * The secrets written into a base URL: the userinfo's password (and its username, when there is
+ * a password: `user:pass` is a credential pair) and the values of key-like query or fragment
+ * parameters. Each both as written and URL-decoded, and as the URL parser re-encodes it, since
+ * messages show the URL in any of these forms.
+ */
+function secretsInUrl(url) {
+    const found = new Set();
+    const add = (value) => {
+        for (const form of [value, decoded(value)])
+            if (form)
+                found.add(form);
+    };
+    const forms = [url];
+    try {
+        forms.push(new URL(url).href);
+    }
+    catch {
+        // Not a URL: its text, as an error message would quote it, is all there is to search.
+    }
+    for (const text of forms) {
+        // The authority runs to the first / ? # (or \, which the parser reads as /); userinfo to its last @.
+        const userinfo = /^[a-z][a-z\d+.-]*:\/\/([^/?#\\]*)@/i.exec(text)?.[1];
+        const colon = userinfo?.indexOf(':') ?? -1;
+        if (userinfo !== undefined && colon >= 0) {
+            add(userinfo.slice(0, colon));
+            add(userinfo.slice(colon + 1));
+        }
+        for (const [, name = '', value = ''] of text.matchAll(/[?&;#]([^=&;#]*)=([^&;#]*)/g))
+            if (isSecretParam(name))
+                add(value);
+    }
+    return [...found];
+}
+/** A flag as llama-server looks it up: a long one with `_` read as `-`. */
+function flagName(arg) {
+    return arg.startsWith('--') ? arg.replace(/_/g, '-') : arg;
+}
+/**
+ * The secrets in llama-server arguments, from `--api-key KEY` and `--api-key=KEY` (and the same
+ * for `--hf-token`/`-hft`). llama-server reads `--api-key` as a comma-separated list, so each key
+ * in it is a secret as well as the whole.
+ */
+function secretsInArgs(args) {
+    const found = new Set();
+    args.forEach((arg, i) => {
+        const equals = arg.startsWith('-') ? arg.indexOf('=') : -1;
+        const name = flagName(equals >= 0 ? arg.slice(0, equals) : arg);
+        if (!SECRET_FLAGS.has(name))
+            return;
+        const value = equals >= 0 ? arg.slice(equals + 1) : args[i + 1];
+        if (!value)
+            return;
+        found.add(value);
+        if (name === '--api-key')
+            for (const key of value.split(','))
+                if (key)
+                    found.add(key);
+    });
+    return [...found];
+}
+/**
+ * Terminal escape sequences: CSI (ESC [ or U+009B, up to a final byte: colours, cursor moves);
+ * OSC, DCS, SOS, PM and APC strings up to BEL or ST (titles, OSC 8 hyperlinks, whose link text
+ * stays), never past a line end; and any other ESC sequence. An unterminated string loses its
+ * introducer, and its payload stays as visible text.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what this matches
+const ESCAPE_SEQUENCE = /(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]|(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)|\x1b[\x20-\x2f]*[\x30-\x7e]/g;
+/** C0 controls but tab and new line, DEL and C1 controls: what is left after the sequences go. */
+// eslint-disable-next-line no-control-regex -- control characters are what this matches
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+/**
+ * Characters a reader cannot see, or that reorder what they see: bidi embeddings, overrides,
+ * isolates and marks (U+061C, U+200E/F, U+202A–E, U+2066–9), zero-width characters (U+180E,
+ * U+200B–D, U+2060–4, U+FEFF and the deprecated format characters up to U+206F), Unicode tags
+ * (U+E0000–7F, which spell hidden ASCII), and C0/C1 controls but tab and line ends. Every U+200D
+ * is shown, also inside an emoji sequence: a joiner in an emoji cannot be told from one hidden in
+ * an identifier without guessing, and a visible `<U+200D>` in an emoji costs only looks.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are among what this matches
+const INVISIBLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\u{e0000}-\u{e007f}]/gu;
+/**
+ * Text with every invisible or reordering character (see INVISIBLE) replaced by its visible
+ * `<U+202E>` form, everywhere: prose, table cells and code blocks alike, since a reviewer reads
+ * the code block too and a bidi override there is the "Trojan source" trick.
+ */
+function visibleControls(text) {
+    return text.replace(INVISIBLE, (char) => `<U+${char.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
+}
+/**
+ * A line the runner reads as a command: after its leading white space (.NET `TrimStart`), it
+ * starts with `::`. The runner's culture-aware `StartsWith` may skip default-ignorable
+ * characters (ICU collation ignores a soft hyphen, a variation selector), so those may sit
+ * between the colons.
+ */
+const COMMAND_START = /^([\s\p{Default_Ignorable_Code_Point}]*)(?=:\p{Default_Ignorable_Code_Point}*:)/u;
+/** The runner's older form, `##[command]`, is a command wherever it stands in the line. */
+const OLD_COMMAND = /#(\p{Default_Ignorable_Code_Point}*)#(\p{Default_Ignorable_Code_Point}*)\[/gu;
+/**
+ * What may be written to the Actions log (and a terminal): escape sequences and control
+ * characters removed (a lone \r becomes a line end, as the runner splits lines on it), invisible
+ * characters shown as `<U+…>`, and every line the runner would read as a workflow command made
+ * inert by a backslash: `\::error::x`, and the old form, found anywhere in a line, as `##\[error]x`.
+ * Escaping, rather than wrapping messages in `::stop-commands::TOKEN`, because it is a pure
+ * function of the text, the same in every host and in tests, with no token to keep unguessable;
+ * and a warning is itself a `::warning::` command, which a wrap would switch off. Text with none
+ * of these passes unchanged.
+ */
+function forLog(text) {
+    const plain = text.replace(/\r\n?/g, '\n').replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '');
+    return visibleControls(plain)
+        .split('\n')
+        .map((line) => line.replace(COMMAND_START, '$1\\').replace(OLD_COMMAND, '#$1#$2\\['))
+        .join('\n');
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** The forms a secret is written in: as given, inside a JSON string (the results file), URL-encoded. */
+function formsOf(secret) {
+    const forms = [secret, JSON.stringify(secret).slice(1, -1)];
+    try {
+        forms.push(encodeURIComponent(secret));
+    }
+    catch {
+        // A lone surrogate has no URL-encoded form, and so cannot be written in one.
+    }
+    return forms;
+}
+/**
+ * Keeps the secrets of a run and hides them. All forms are replaced in one pass, longest first,
+ * so a secret that contains another is hidden whole and no `***` is matched again.
+ */
+function redactor() {
+    const forms = new Set();
+    let pattern;
+    return {
+        add(secret) {
+            if (secret.length < MIN_SECRET_LENGTH)
+                return;
+            for (const form of formsOf(secret))
+                forms.add(form);
+            pattern = undefined;
+        },
+        redact(text) {
+            if (forms.size === 0)
+                return text;
+            pattern ??= new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+            return text.replace(pattern, '***');
+        }
+    };
+}
+/**
+ * A message as a host writes it to the log or a terminal. Redacted before forLog, where a
+ * secret is found as given (forLog could escape one that looks like a command), and after, where
+ * one that escape codes had split is whole again.
+ */
+function logLine(message, secrets) {
+    return secrets.redact(forLog(secrets.redact(message)));
+}
+/**
+ * Markdown as it is written to the comment or the summary: every secret redacted, and bidi and
+ * zero-width characters shown where they are, inside code too.
+ */
+function markdownFor(markdown, host) {
+    return visibleControls(host.redact(markdown));
+}
+/**
+ * The results with every secret redacted in their text, before any of it is rendered: Markdown
+ * escaping would change a secret with `_` or `*` in it past what `redact` recognises.
+ */
+function redactedResults(results, host) {
+    return JSON.parse(host.redact(JSON.stringify(results)));
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * Why a network call failed, in the words of its innermost cause: fetch wraps the real reason
+ * ("fetch failed" around ECONNREFUSED, or around undici's "other side closed"). An errno code
+ * reads best; undici's own codes (UND_ERR_…) do not, so their message is used instead.
+ */
+function rootCauseOf(error) {
+    let current = error;
+    for (let depth = 0; depth < 8 && current?.cause && typeof current.cause === 'object'; depth++)
+        current = current.cause;
+    const code = typeof current?.code === 'string' ? current.code : undefined;
+    const message = typeof current?.message === 'string' ? current.message : String(error);
+    return code && /^E[A-Z0-9]+$/.test(code) ? code : message;
+}
+/**
+ * Causes that a server restarting, reloading or briefly overloaded gives, and that a moment later
+ * may not: reset, refused, or closed before it answered ("socket hang up" in Node's http,
+ * "other side closed" in undici's fetch).
+ */
+const PASSING_CAUSES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'socket hang up', 'other side closed']);
+/** Whether the connection failed in a way that trying again may mend. */
+function isPassingConnectionFault(error) {
+    return PASSING_CAUSES.has(rootCauseOf(error));
+}
+function isConnectionRefused(error) {
+    return rootCauseOf(error) === 'ECONNREFUSED';
+}
+/**
+ * Node's fetch refuses, before it connects, the ports the fetch standard blocks (9, 6000,
+ * 6665–6669, …), with the bare cause "bad port": said plainly, since no wait can change it.
+ */
+function badPortMessage(error, url) {
+    if (rootCauseOf(error) !== 'bad port')
+        return undefined;
+    return `port ${new URL(url).port} is on the fetch standard's list of bad ports, which Node's fetch refuses to connect to; run the server on another port`;
+}
+
+;// CONCATENATED MODULE: ./src/version.ts
+// Kept equal to package.json's version by a unit test; reading package.json at run time would
+// make the bundler ship a copy of it in dist/.
+const MODELGATE_VERSION = '0.1.0';
+
+;// CONCATENATED MODULE: ./src/models/types.ts
+class ModelFetchError extends Error {
+    kind;
+    constructor(kind, message, options) {
+        super(message, options);
+        this.kind = kind;
+        this.name = 'ModelFetchError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/models/fetch.ts
+// Getting a model file by URL onto the runner, and keeping it there: the HTTP download (bearer
+// token to the URL's own host only, redirects followed by hand, progress every few seconds), the
+// sha256 computed while the bytes arrive, and the runner-local models folder, where a file only
+// ever appears whole and verified, with a record beside it so a later run need not hash it again.
+
+
+
+
+
+
+
+
+/** More hops than Hugging Face's two (repository rename, then the CDN) ever needs. */
+const MAX_REDIRECTS = 10;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Writes are gathered to this size: one system call per chunk of a fetch body is slow on a big file. */
+const WRITE_BATCH_BYTES = 8 * 1024 * 1024;
+/** A `.part` file this old is no live download's (each one is written to continuously): a killed job's. */
+const STALE_PART_MS = 60 * 60 * 1000;
+const SHA256 = /^[0-9a-f]{64}$/;
+/** A URL as a message may show a hop nobody chose: without the query, where a CDN puts its signature. */
+function shown(url) {
+    return `${url.origin}${url.pathname}`;
+}
+function isModelUrl(text) {
+    return /^https?:\/\//i.test(text);
+}
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/** Plain http would let anyone on the path swap the weights; it is allowed only where no one is. */
+function allowedScheme(url) {
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
+}
+/** Parses the `model` option as a download URL: https, or http to a loopback host (tests, a local mirror). */
+function parseModelUrl(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new ModelFetchError('option', `model '${text}' is not a valid URL`);
+    }
+    if (!allowedScheme(url))
+        throw new ModelFetchError('option', `model '${text}': a model is downloaded over https (http only from a loopback host)`);
+    if (!fileNameOf(url))
+        throw new ModelFetchError('option', `model '${text}' does not end in a file name (…/FILE.gguf)`);
+    return url;
+}
+/** The file's name as the URL's last path segment gives it: llama-server shows it as the model's alias. */
+function fileNameOf(url) {
+    let last = url.pathname.split('/').pop() ?? '';
+    try {
+        last = decodeURIComponent(last);
+    }
+    catch {
+        // Left encoded: still a usable name.
+    }
+    return last.replace(/[\\/:*?"<>|]|\p{Cc}/gu, '_').replace(/^\.+/, '');
+}
+/** The pin as a comparable value: lower-case hex, or an error naming the option. */
+function normalPin(pin, optionRef) {
+    const value = pin?.trim().toLowerCase();
+    if (!value)
+        return undefined;
+    if (!SHA256.test(value))
+        throw new ModelFetchError('option', `${optionRef('model-sha256')} must be 64 hexadecimal digits (a sha256), not '${pin}'`);
+    return value;
+}
+/**
+ * The models folder. A self-hosted runner keeps its tool cache between jobs, so a model
+ * downloaded once stays; a GitHub-hosted runner is new each job, so a temporary folder will do
+ * (the Actions cache carries the model between jobs there). The CLI keeps models in the user's cache.
+ */
+function modelsDirOf(env, entry) {
+    if (entry === 'cli')
+        return external_node_path_default().join(env.XDG_CACHE_HOME || external_node_path_default().join(external_node_os_default().homedir(), '.cache'), 'modelgate', 'models');
+    if (env.RUNNER_TOOL_CACHE && env.RUNNER_ENVIRONMENT !== 'github-hosted')
+        return external_node_path_default().join(env.RUNNER_TOOL_CACHE, 'modelgate-models');
+    return external_node_path_default().join(env.RUNNER_TEMP || external_node_os_default().tmpdir(), 'modelgate-models');
+}
+function urlHashOf(url) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(url.href).digest('hex');
+}
+function localPathsOf(dir, url) {
+    const folder = external_node_path_default().join(dir, urlHashOf(url).slice(0, 16));
+    const file = external_node_path_default().join(folder, fileNameOf(url));
+    return { folder, file, record: `${file}.modelgate.json` };
+}
+/**
+ * A temporary name beside `target`, so the final rename never crosses file systems. The leading
+ * dot keeps it apart from every model's name (fileNameOf strips one).
+ */
+function partOf(target) {
+    return external_node_path_default().join(external_node_path_default().dirname(target), `.${external_node_path_default().basename(target)}.${(0,external_node_crypto_namespaceObject.randomUUID)().slice(0, 8)}.part`);
+}
+/** A temporary name for the model while it is written: whole and verified, it is renamed. */
+function partNameOf(paths) {
+    return partOf(paths.file);
+}
+/** Makes the folder, and removes what killed jobs left half-written in it. */
+async function prepareFolder(paths) {
+    await (0,promises_namespaceObject.mkdir)(paths.folder, { recursive: true });
+    const now = Date.now();
+    for (const name of await (0,promises_namespaceObject.readdir)(paths.folder)) {
+        if (!name.startsWith('.') || !name.endsWith('.part'))
+            continue;
+        const part = external_node_path_default().join(paths.folder, name);
+        const info = await (0,promises_namespaceObject.stat)(part).catch(() => undefined);
+        if (info && now - info.mtimeMs > STALE_PART_MS)
+            await (0,promises_namespaceObject.rm)(part, { force: true });
+    }
+}
+async function readRecord(file) {
+    try {
+        const record = JSON.parse(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
+        if (typeof record.sha256 === 'string' && typeof record.bytes === 'number' && typeof record.mtimeMs === 'number')
+            return record;
+    }
+    catch {
+        // Missing or unreadable: the file is then judged by its hash alone.
+    }
+    return undefined;
+}
+function cancelled(what) {
+    return new ModelFetchError('cancelled', `${what} was cancelled`);
+}
+/** The sha256 of a file on disk, stopping when the run is cancelled. */
+async function hashFile(file, signal) {
+    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+    try {
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file, { highWaterMark: 4 * 1024 * 1024, ...(signal ? { signal } : {}) }))
+            hash.update(chunk);
+    }
+    catch (error) {
+        if (signal?.aborted)
+            throw cancelled(`hashing ${file}`);
+        throw error;
+    }
+    return hash.digest('hex');
+}
+async function writeRecord(paths, record) {
+    const part = partOf(paths.record);
+    try {
+        await (0,promises_namespaceObject.writeFile)(part, `${JSON.stringify(record, null, 2)}\n`);
+        await (0,promises_namespaceObject.rename)(part, paths.record);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(part, { force: true });
+    }
+}
+function recordOf(url, verified, info) {
+    return { url: shown(url), sha256: verified.sha256, bytes: info.size, mtimeMs: info.mtimeMs, pinned: verified.pinned };
+}
+/**
+ * Makes a verified temporary file the model; gives its size. The record goes first, naming the
+ * temporary file's size and mtime (a rename keeps both): if the job dies between the two, the
+ * record describes a file that is not there, which counts as no copy at all.
+ */
+async function commitFile(part, paths, url, verified) {
+    const info = await (0,promises_namespaceObject.stat)(part);
+    await writeRecord(paths, recordOf(url, verified, info));
+    await (0,promises_namespaceObject.rename)(part, paths.file);
+    return info.size;
+}
+async function discard(paths) {
+    await Promise.all([(0,promises_namespaceObject.rm)(paths.file, { force: true }), (0,promises_namespaceObject.rm)(paths.record, { force: true })]);
+}
+/**
+ * The model already in the folder, if it is the right one. A record whose size and mtime match
+ * the file is trusted without reading gigabytes; a file changed since, or never recorded, is
+ * hashed against the pin (or the recorded hash), and removed if it fails.
+ */
+async function localCopyOf(paths, url, pin, report, signal) {
+    const [info, record] = await Promise.all([(0,promises_namespaceObject.stat)(paths.file).catch(() => undefined), readRecord(paths.record)]);
+    if (!info?.isFile())
+        return undefined;
+    if (record && record.bytes === info.size && record.mtimeMs === info.mtimeMs) {
+        if (!pin || record.sha256 === pin)
+            return { sha256: record.sha256, bytes: info.size };
+        // Still a good copy of the URL's file: kept until a verified one replaces it, so a mistyped
+        // pin does not cost the runner its copy.
+        report(`The runner's copy ${paths.file} has sha256 ${record.sha256}, not the pinned ${pin}: fetching the model again`);
+        return undefined;
+    }
+    const expected = pin ?? record?.sha256;
+    if (!expected) {
+        report(`The runner's copy ${paths.file} has no record of a verified download: fetching the model again`);
+        await discard(paths);
+        return undefined;
+    }
+    report(`Verifying ${paths.file} (${formatBytes(info.size)}): it changed since it was recorded`);
+    const sha256 = await hashFile(paths.file, signal);
+    if (sha256 !== expected) {
+        report(`The runner's copy ${paths.file} has sha256 ${sha256}, not ${expected}: fetching the model again`);
+        await discard(paths);
+        return undefined;
+    }
+    await writeRecord(paths, recordOf(url, { sha256, pinned: pin !== undefined }, info));
+    return { sha256, bytes: info.size };
+}
+function formatBytes(bytes) {
+    return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+}
+function formatDuration(ms) {
+    const seconds = Math.round(ms / 1000);
+    if (seconds < 60)
+        return `${seconds} s`;
+    const minutes = Math.floor(seconds / 60);
+    return minutes < 60 ? `${minutes} min ${String(seconds % 60).padStart(2, '0')} s` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+function rate(bytes, ms) {
+    return `${(bytes / 1e6 / Math.max(ms / 1000, 0.001)).toFixed(1)} MB/s`;
+}
+function announcedSha256(headers) {
+    const etag = headers.get('x-linked-etag')?.replace(/^W\//, '').replace(/"/g, '').toLowerCase();
+    return etag && SHA256.test(etag) ? etag : undefined;
+}
+function statusError(status, statusText, at, first, token, optionRef) {
+    const answered = `${at.origin === first.origin ? first.href : shown(at)} answered ${status}${statusText ? ` ${statusText}` : ''}`;
+    if ((status === 401 || status === 403) && at.origin === first.origin) {
+        const advice = token
+            ? `the token in ${optionRef('hf-token')} was refused or cannot read this repository: for a gated model, accept its conditions on the model's page with the token's account, and give the token read access`
+            : `the repository is gated or private: accept its conditions on the model's page and set ${optionRef('hf-token')} to a token that can read it (a secret, e.g. \${{ secrets.HF_TOKEN }})`;
+        return new ModelFetchError('auth', `${answered}: ${advice}`);
+    }
+    if (status === 404)
+        return new ModelFetchError('not-found', `${answered}: no file at that URL (check the repository, the revision and the file name)`);
+    return new ModelFetchError('refused', `${answered} while downloading the model from ${first.href}`);
+}
+/**
+ * Downloads `url` to `to`, which it creates and fsyncs, computing the sha256 as the bytes
+ * arrive. Redirects are followed by hand so the token never leaves the URL's origin (Hugging
+ * Face answers with a signed CDN URL that needs none). The caller removes `to` if this throws.
+ */
+async function download(url, to, options) {
+    const { token, signal, report, optionRef } = options;
+    const stop = new AbortController();
+    let stalled = false;
+    let stallTimer;
+    const armStallTimer = () => {
+        clearTimeout(stallTimer);
+        stallTimer = setTimeout(() => {
+            stalled = true;
+            stop.abort();
+        }, options.stallTimeoutMs);
+    };
+    const onAbort = () => stop.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const failure = (error, phase, at) => {
+        if (error instanceof ModelFetchError)
+            return error;
+        if (signal?.aborted)
+            return cancelled(`the download of ${url.href}`);
+        if (stalled)
+            return new ModelFetchError('stalled', `the download of ${url.href} stalled: nothing came for ${options.stallTimeoutMs / 1000} s while ${phase} ${at.host}`, { cause: error });
+        return new ModelFetchError('connection', `could not download ${url.href}: ${rootCauseOf(error)} while ${phase} ${at.host}`, { cause: error });
+    };
+    const file = await (0,promises_namespaceObject.open)(to, 'wx');
+    try {
+        if (signal?.aborted)
+            throw cancelled(`the download of ${url.href}`);
+        let target = url;
+        let announced;
+        let response;
+        for (let hops = 0;; hops++) {
+            const headers = { 'accept-encoding': 'identity', 'user-agent': `modelgate/${MODELGATE_VERSION}` };
+            if (token && target.origin === url.origin)
+                headers.authorization = `Bearer ${token}`;
+            armStallTimer();
+            try {
+                response = await fetch(target, { headers, redirect: 'manual', signal: stop.signal });
+            }
+            catch (error) {
+                throw failure(error, 'connecting to', target);
+            }
+            if (!REDIRECTS.has(response.status))
+                break;
+            await response.body?.cancel();
+            announced ??= announcedSha256(response.headers);
+            const location = response.headers.get('location');
+            if (!location)
+                throw new ModelFetchError('refused', `${shown(target)} answered ${response.status} without a Location to follow`);
+            if (hops + 1 > MAX_REDIRECTS)
+                throw new ModelFetchError('redirects', `${url.href} redirected more than ${MAX_REDIRECTS} times (last to ${shown(new URL(location, target))})`);
+            const next = new URL(location, target);
+            if (!allowedScheme(next))
+                throw new ModelFetchError('redirects', `${url.href} redirected to ${shown(next)}, which is not https`);
+            target = next;
+        }
+        if (!response.ok) {
+            await response.body?.cancel();
+            throw statusError(response.status, response.statusText, target, url, token, optionRef);
+        }
+        announced ??= announcedSha256(response.headers);
+        // A body the server compressed anyway is measured after decoding, so its length says nothing.
+        const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
+        const length = encoded ? undefined : Number(response.headers.get('content-length') ?? Number.NaN);
+        const total = length !== undefined && Number.isFinite(length) ? length : undefined;
+        if (total !== undefined) {
+            const space = await (0,promises_namespaceObject.statfs)(external_node_path_default().dirname(to));
+            const free = space.bavail * space.bsize;
+            if (total > free) {
+                await response.body?.cancel();
+                throw new ModelFetchError('disk', `the model is ${formatBytes(total)} but ${external_node_path_default().dirname(to)} has ${formatBytes(free)} free`);
+            }
+        }
+        report(`Downloading ${url.href}${total !== undefined ? ` (${formatBytes(total)})` : ''} into ${external_node_path_default().dirname(to)}`);
+        const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+        const started = Date.now();
+        let received = 0;
+        let lastLine = started;
+        let batch = [];
+        let batchBytes = 0;
+        const flush = async () => {
+            if (batchBytes === 0)
+                return;
+            try {
+                await file.writev(batch);
+            }
+            catch (error) {
+                throw new ModelFetchError('disk', `could not write the model to ${to}: ${rootCauseOf(error)}`, { cause: error });
+            }
+            batch = [];
+            batchBytes = 0;
+        };
+        try {
+            for await (const chunk of response.body ?? []) {
+                armStallTimer();
+                const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+                hash.update(bytes);
+                batch.push(bytes);
+                batchBytes += bytes.length;
+                received += bytes.length;
+                if (batchBytes >= WRITE_BATCH_BYTES)
+                    await flush();
+                const now = Date.now();
+                if (now - lastLine >= options.progressEveryMs) {
+                    lastLine = now;
+                    report(progressLine(fileNameOf(url), received, total, now - started));
+                }
+            }
+        }
+        catch (error) {
+            if (!(error instanceof ModelFetchError) && !signal?.aborted && !stalled && total !== undefined && received < total) {
+                throw new ModelFetchError('truncated', `the download of ${url.href} broke off after ${received} of ${total} bytes (${rootCauseOf(error)})`, { cause: error });
+            }
+            throw failure(error, 'receiving it from', target);
+        }
+        if (total !== undefined && received !== total) {
+            throw new ModelFetchError('truncated', `the download of ${url.href} ended after ${received} of the ${total} bytes its Content-Length announced`);
+        }
+        await flush();
+        await file.sync();
+        const elapsed = Date.now() - started;
+        report(`Downloaded ${formatBytes(received)} in ${formatDuration(elapsed)} (${rate(received, elapsed)})`);
+        return { sha256: hash.digest('hex'), bytes: received, ...(announced ? { announcedSha256: announced } : {}) };
+    }
+    finally {
+        clearTimeout(stallTimer);
+        signal?.removeEventListener('abort', onAbort);
+        await file.close();
+    }
+}
+/** `model.gguf: 41% (512.0 MB of 1.25 GB), 88.2 MB/s, ETA 8 s`: what a few-seconds line says. */
+function progressLine(name, received, total, elapsedMs) {
+    const speed = rate(received, elapsedMs);
+    if (total === undefined || total === 0)
+        return `${name}: ${formatBytes(received)} so far, ${speed}`;
+    const left = ((total - received) / Math.max(received, 1)) * elapsedMs;
+    return `${name}: ${Math.floor((received / total) * 100)}% (${formatBytes(received)} of ${formatBytes(total)}), ${speed}, ETA ${formatDuration(left)}`;
+}
+
+;// CONCATENATED MODULE: ./src/models/index.ts
+// A model given by URL, made a verified local file before any server starts: the runner's own
+// copy if it has one, else the Actions cache's, else a download (which is then saved to the
+// cache). A wrong checksum fails here, with both hashes and the URL, and leaves no file.
+
+
+
+
+
+
+const DEFAULT_PROGRESS_EVERY_MS = 3000;
+const DEFAULT_STALL_TIMEOUT_MS = 60_000;
+/**
+ * The keys of a model in the cache. With a pin, the URL's unverified entry is also taken (it is
+ * hashed against the pin); without one, any pinned entry of the URL is as good.
+ */
+function modelCacheKeys(url, pin) {
+    const prefix = `modelgate-model-v1-${urlHashOf(url)}-`;
+    return { primary: `${prefix}${pin ?? 'unverified'}`, restore: [pin ? `${prefix}unverified` : prefix] };
+}
+/** What the CLI gives for models: a folder in the user's cache, and no Actions cache. */
+function cliModels(env) {
+    return { dir: modelsDirOf(env, 'cli') };
+}
+const models_short = (sha256) => `${sha256.slice(0, 12)}…`;
+/** Gives a cancelled run's error instead of whatever the step after the cancel did. */
+function throwIfCancelled(signal, url) {
+    if (signal?.aborted)
+        throw new ModelFetchError('cancelled', `fetching the model ${url.href} was cancelled`);
+}
+/** The cache's copy, verified and made the local one; undefined when the cache has none (or a bad one). */
+async function fromStore(request, url, pin, paths) {
+    const { host, signal } = request;
+    const store = request.models.store;
+    if (!store)
+        return undefined;
+    const part = partNameOf(paths);
+    const started = Date.now();
+    try {
+        const matched = await store.restore(modelCacheKeys(url, pin), part);
+        throwIfCancelled(signal, url);
+        if (!matched) {
+            host.info(`The model is not in ${store.name} yet`);
+            return undefined;
+        }
+        const sha256 = await hashFile(part, signal);
+        if (pin && sha256 !== pin) {
+            host.warn(`${store.name} entry ${matched} holds sha256 ${sha256}, not the pinned ${pin}: downloading the model instead`);
+            return undefined;
+        }
+        const bytes = await commitFile(part, paths, url, { sha256, pinned: pin !== undefined });
+        host.info(`Restored ${paths.file} (${formatBytes(bytes)}, sha256 ${models_short(sha256)}) from ${store.name} entry ${matched} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        return { path: paths.file, sha256, source: 'cache', bytes };
+    }
+    catch (error) {
+        if (error instanceof ModelFetchError && error.kind === 'cancelled')
+            throw error;
+        throwIfCancelled(signal, url);
+        host.warn(`could not restore the model from ${store.name}: ${error.message}`);
+        return undefined;
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(part, { force: true });
+    }
+}
+/** Downloads, verifies against the pin (or the server's own hash), and keeps the file. */
+async function fromUrl(request, url, pin, paths) {
+    const { host, signal } = request;
+    const part = partNameOf(paths);
+    try {
+        const got = await download(url, part, {
+            ...(request.token ? { token: request.token } : {}),
+            ...(signal ? { signal } : {}),
+            report: host.info,
+            optionRef: host.optionRef,
+            progressEveryMs: request.progressEveryMs ?? DEFAULT_PROGRESS_EVERY_MS,
+            stallTimeoutMs: request.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
+        });
+        const expected = pin ?? got.announcedSha256;
+        if (expected && got.sha256 !== expected) {
+            const whose = pin ? `${host.optionRef('model-sha256')} expects` : 'the server announced (X-Linked-Etag)';
+            throw new ModelFetchError('checksum', `the model downloaded from ${url.href} has sha256 ${got.sha256}, but ${whose} ${expected}; the file was removed. Check the pin, or pin a revision in the URL (resolve/<commit>/…) rather than a branch that moves`);
+        }
+        const bytes = await commitFile(part, paths, url, { sha256: got.sha256, pinned: pin !== undefined });
+        if (pin)
+            host.info(`sha256 ${models_short(got.sha256)} matches ${host.optionRef('model-sha256')}`);
+        else
+            host.info(`sha256 ${got.sha256}: pin it with ${host.optionRef('model-sha256')} so a changed file fails the run`);
+        return { path: paths.file, sha256: got.sha256, source: 'download', bytes };
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(part, { force: true });
+    }
+}
+async function saveToStore(request, url, pin, model) {
+    const store = request.models.store;
+    if (!store)
+        return;
+    const started = Date.now();
+    try {
+        const key = await store.save(modelCacheKeys(url, pin).primary, model.path);
+        request.host.info(`Saved the model to ${store.name} as ${key} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+    catch (error) {
+        request.host.warn(`could not save the model to ${store.name} (${error.message}): a fresh runner will download it again`);
+    }
+}
+/**
+ * Makes the model at `request.url` a verified file in the runner's models folder: its copy
+ * there, else the cache's, else a download. Throws a ModelFetchError (never a partial file).
+ */
+async function resolveModel(request) {
+    const { host, signal } = request;
+    if (request.token)
+        host.mask(request.token);
+    for (const secret of secretsInUrl(request.url))
+        host.mask(secret);
+    const url = parseModelUrl(request.url);
+    const pin = normalPin(request.sha256, host.optionRef);
+    const paths = localPathsOf(request.models.dir, url);
+    await prepareFolder(paths);
+    throwIfCancelled(signal, url);
+    const local = await localCopyOf(paths, url, pin, host.info, signal);
+    if (local) {
+        host.info(`Using the runner's copy ${paths.file} (${formatBytes(local.bytes)}, sha256 ${models_short(local.sha256)})`);
+        return { path: paths.file, ...local, source: 'local' };
+    }
+    const cached = await fromStore(request, url, pin, paths);
+    if (cached)
+        return cached;
+    const downloaded = await fromUrl(request, url, pin, paths);
+    throwIfCancelled(signal, url);
+    await saveToStore(request, url, pin, downloaded);
+    return downloaded;
+}
+
+;// CONCATENATED MODULE: ./src/host/cancel.ts
+// Cancellation, shared by both hosts. A cancelled job sends SIGINT, waits 7.5 s, then SIGTERM and
+// kills; a job timeout does the same; Ctrl-C sends SIGINT. The first signal aborts the run's
+// AbortSignal: replay stops, what the run started is stopped, and the results measured so far are
+// written everywhere, marked as cancelled. If that takes longer than the grace period, or a
+// second signal comes, the hard stops run (they kill what was started) and the process exits as
+// the signal meant.
+/** How long a cancelled run has to write what it measured before it exits anyway: inside the runner's 7.5 s. */
+const CANCEL_GRACE_MS = 6_000;
+/** The exit status a shell gives a process ended by the signal. */
+function exitCodeOf(signal) {
+    return signal === 'SIGINT' ? 130 : 143;
+}
+function cancellation(exit = (code) => process.exit(code), graceMs = CANCEL_GRACE_MS) {
+    const controller = new AbortController();
+    const stops = new Set();
+    let installed = false;
+    const hardStop = (signal) => {
+        for (const stop of [...stops]) {
+            try {
+                stop();
+            }
+            catch {
+                // One failing cleanup must not keep the others from running.
+            }
+        }
+        exit(exitCodeOf(signal));
+    };
+    const onSignal = (signal) => {
+        if (controller.signal.aborted)
+            return hardStop(signal);
+        controller.abort(signal);
+        // Unref'd: a run that finishes writing in time ends on its own.
+        setTimeout(() => hardStop(signal), graceMs).unref();
+    };
+    const install = () => {
+        if (installed)
+            return;
+        installed = true;
+        for (const signal of ['SIGINT', 'SIGTERM'])
+            process.on(signal, onSignal);
+    };
+    return {
+        get signal() {
+            install();
+            return controller.signal;
+        },
+        onCancel(stop) {
+            install();
+            stops.add(stop);
+            return () => void stops.delete(stop);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/host/cli.ts
+// The host of a local run: plain lines on stderr (stdout carries the report), options named as
+// flags, no post step. Secrets are kept out of its own lines, as the runner would mask them, and
+// lines are cleaned as for the Actions log: a terminal obeys escape codes, and the CLI may itself
+// run in a workflow step, whose stderr the runner reads for commands.
+
+
+
+function createCliHost(write = (line) => process.stderr.write(line), env = process.env) {
+    const secrets = redactor();
+    const cancel = cancellation();
+    return {
+        workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+        models: cliModels(env),
+        info: (message) => write(`${logLine(message, secrets)}\n`),
+        warn: (message) => write(`warning: ${logLine(message, secrets)}\n`),
+        mask: (secret) => secrets.add(secret),
+        redact: secrets.redact,
+        saveState: () => { },
+        optionLabel: (name) => `--${name}`,
+        optionRef: (name) => `--${name}`,
+        reportAlsoIn: 'The report is still printed.',
+        // A getter: reading the signal is what installs the signal handlers.
+        get cancelled() {
+            return cancel.signal;
+        },
+        onCancel: cancel.onCancel
+    };
+}
+
+;// CONCATENATED MODULE: ./src/server/probe.ts
+// What answers at a base URL, read off the endpoints each engine alone has: llama-server's
+// /props (with `build_info`) and LM Studio's /api/v0/models.
+
+/** The server answered, and what it said ends the wait: no retry can change it. */
+class ServerAnswerError extends Error {
+    name = 'ServerAnswerError';
+}
+/** `http://host:1234` or `http://host:1234/` becomes `http://host:1234/v1`; a given path is kept. */
+function normaliseBaseUrl(raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new Error(`base-url '${raw}' is not a URL (expected e.g. http://127.0.0.1:8080/v1)`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error(`base-url '${raw}' must be http:// or https://`);
+    const trimmed = url.pathname.replace(/\/+$/, '');
+    url.pathname = trimmed === '' ? '/v1' : trimmed;
+    return url.toString().replace(/\/$/, '');
+}
+/** The server's root: the base URL without its trailing /v1. */
+function originOf(baseUrl) {
+    return baseUrl.replace(/\/v1$/, '');
+}
+async function getJson(url, apiKey, timeoutMs) {
+    const response = await fetch(url, {
+        headers: apiKey ? { Authorization: `Bearer ${apiKey}` } : {},
+        signal: AbortSignal.timeout(timeoutMs)
+    });
+    const text = await response.text();
+    try {
+        return { status: response.status, body: JSON.parse(text) };
+    }
+    catch {
+        return { status: response.status, body: undefined };
+    }
+}
+function describeFetchError(url, error) {
+    return `cannot reach the model server at ${url}: ${rootCauseOf(error)}`;
+}
+/**
+ * How long a refused connection is tried again. llama-server and LM Studio listen before they
+ * load a model (and answer 503 meanwhile), so a port still refusing after this has no server
+ * starting behind it, and the rest of server-timeout would be spent for nothing.
+ */
+const REFUSED_GIVE_UP_MS = 30_000;
+/** How often a wait says it is still waiting. */
+const WAIT_NOTICE_EVERY_MS = 15_000;
+const seconds = (ms) => (ms < 950 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
+/**
+ * Waits until the server answers its model list, then tells which engine it is. llama-server
+ * answers 503 on every path while it loads the model, so 503 means "not yet", not "broken".
+ */
+async function probeServer(baseUrl, apiKey, timeoutMs, waits = {}) {
+    const modelsUrl = `${baseUrl}/models`;
+    const startedAt = Date.now();
+    const deadline = startedAt + timeoutMs;
+    const refusedGiveUpMs = Math.min(waits.refusedGiveUpMs ?? REFUSED_GIVE_UP_MS, timeoutMs);
+    let refusedSince;
+    // What the wait last said: a new reason to wait is said at once, the same one every WAIT_NOTICE_EVERY_MS.
+    let noticed;
+    const notice = (reason, message) => {
+        const now = Date.now();
+        if (noticed?.reason === reason && now - noticed.at < WAIT_NOTICE_EVERY_MS)
+            return;
+        waits.onWait?.(message);
+        noticed = { reason, at: now };
+    };
+    let models;
+    for (;;) {
+        if (waits.signal?.aborted)
+            throw new Error(`cancelled by ${String(waits.signal.reason)} while waiting for the model server at ${baseUrl}`);
+        try {
+            models = await getJson(modelsUrl, apiKey, Math.max(1000, Math.min(10_000, deadline - Date.now())));
+            refusedSince = undefined;
+            if (models.status !== 503)
+                break;
+            const waited = Date.now() - startedAt;
+            if (waited >= timeoutMs)
+                throw new ServerAnswerError(`the model server at ${baseUrl} was still loading after ${seconds(timeoutMs)} (503 from ${modelsUrl})`);
+            const still = waited < 1000 ? 'is loading its model' : `is still loading its model after ${seconds(waited)}`;
+            notice('loading', `the model server at ${baseUrl} ${still} (503 from ${modelsUrl}); waiting up to ${seconds(timeoutMs)}`);
+        }
+        catch (error) {
+            if (error instanceof ServerAnswerError)
+                throw error;
+            const badPort = badPortMessage(error, modelsUrl);
+            if (badPort)
+                throw new Error(badPort, { cause: error });
+            const now = Date.now();
+            if (isConnectionRefused(error)) {
+                refusedSince ??= now;
+                if (now - refusedSince >= refusedGiveUpMs) {
+                    const { port, protocol } = new URL(baseUrl);
+                    const advice = waits.refusedAdvice ? ` ${waits.refusedAdvice}` : '';
+                    throw new Error(`nothing is listening at ${baseUrl} (connection refused for ${seconds(now - refusedSince)}): is the model server running, and is ${port || (protocol === 'https:' ? 443 : 80)} its port?${advice}`, { cause: error });
+                }
+                notice('refused', `nothing is listening at ${baseUrl} yet (connection refused); waiting up to ${seconds(refusedGiveUpMs)} for a server to start there`);
+            }
+            else if (now >= deadline)
+                throw new Error(describeFetchError(modelsUrl, error), { cause: error });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    if (models.status === 401 || models.status === 403) {
+        throw new Error(`the model server at ${baseUrl} refused the api-key (HTTP ${models.status} from ${modelsUrl})`);
+    }
+    if (models.status !== 200)
+        throw new Error(`the model server at ${baseUrl} answered HTTP ${models.status} for ${modelsUrl}; is this an OpenAI-compatible /v1 URL?`);
+    const data = models.body?.data;
+    if (!Array.isArray(data))
+        throw new Error(`the model server at ${baseUrl} answered ${modelsUrl} without a model list; is this an OpenAI-compatible /v1 URL?`);
+    const listed = data.map((m) => m.id).filter((id) => typeof id === 'string');
+    const origin = originOf(baseUrl);
+    const props = await getJson(`${origin}/props`, apiKey, 5000).catch(() => undefined);
+    const buildInfo = props?.body?.build_info;
+    if (props?.status === 200 && typeof buildInfo === 'string') {
+        return { engine: 'llama.cpp', build: buildInfo, loadedModels: listed };
+    }
+    // LM Studio 0.4's REST API lists each model with its loaded instances; 0.3's lists a state.
+    const lmRest = await getJson(`${origin}/api/v1/models`, apiKey, 5000).catch(() => undefined);
+    const restModels = lmRest?.body?.models;
+    if (lmRest?.status === 200 && Array.isArray(restModels) && restModels.every((m) => typeof m.key === 'string' && Array.isArray(m.loaded_instances))) {
+        return { engine: 'lmstudio', loadedModels: restModels.flatMap((m) => m.loaded_instances.map((i) => String(i.id))) };
+    }
+    const lmModels = await getJson(`${origin}/api/v0/models`, apiKey, 5000).catch(() => undefined);
+    const lmData = lmModels?.body?.data;
+    if (lmModels?.status === 200 && Array.isArray(lmData)) {
+        const loaded = lmData.filter((m) => m.state === 'loaded').map((m) => String(m.id));
+        return { engine: 'lmstudio', loadedModels: loaded };
+    }
+    return { engine: 'openai-compatible', loadedModels: listed };
+}
+
+;// CONCATENATED MODULE: ./src/server/connect.ts
+
+
+/** The connect driver; tests shorten how long a refused port is tried again. */
+function makeConnectDriver(waits = {}) {
+    return {
+        options: [{ name: 'base-url', value: ' URL', description: 'OpenAI-compatible URL for connect (e.g. http://127.0.0.1:8080/v1)' }],
+        readOptions: (read) => ({ baseUrl: read('base-url') || undefined }),
+        start: (request) => startConnect(request, waits)
+    };
+}
+const connectDriver = makeConnectDriver();
+async function startConnect({ host, options, server, model: requested, apiKey, readyTimeoutMs }, waits) {
+    const given = options.baseUrl ?? server.baseUrl;
+    if (!given)
+        throw new Error(`server 'connect' needs a base URL: set ${host.optionRef('base-url')} or server.base-url in the suite`);
+    // A key in the URL (user:pass@, ?api_key=) is hidden before any message can quote the URL.
+    for (const secret of secretsInUrl(given))
+        host.mask(secret);
+    const baseUrl = normaliseBaseUrl(given);
+    // Waits are said through the host; nothing at the port is most often a server never started.
+    const info = await probeServer(baseUrl, apiKey, readyTimeoutMs, {
+        ...waits,
+        onWait: (message) => host.info(message),
+        signal: host.cancelled,
+        refusedAdvice: `With llama.cpp, set ${host.optionRef('server')} (or server.backend in the suite) to llama.cpp and modelgate starts llama-server itself.`
+    });
+    const model = chooseModel(host, requested, info.loadedModels, info.engine, baseUrl);
+    const notApplied = Object.keys(server.settings).map((setting) => ({
+        setting,
+        reason: 'connect mode uses the server as it is running; start it with these settings or use server llama.cpp/lmstudio'
+    }));
+    if (notApplied.length > 0)
+        host.warn(`connect mode does not apply server.settings (${notApplied.map((n) => n.setting).join(', ')})`);
+    // LM Studio adds its own figures (`stats`) only on its /api/v0 variant of the OpenAI API.
+    const replayUrl = info.engine === 'lmstudio' ? baseUrl.replace(/\/v1$/, '/api/v0') : baseUrl;
+    const report = {
+        backend: 'connect',
+        engine: info.engine,
+        baseUrl: replayUrl,
+        model,
+        settings: { ...server.settings },
+        ...(info.build ? { build: info.build } : {}),
+        ...(notApplied.length ? { notApplied } : {})
+    };
+    return {
+        backend: 'connect',
+        engine: info.engine,
+        baseUrl: replayUrl,
+        apiKey: apiKey ?? '',
+        model,
+        report: () => report,
+        stop: async () => { }
+    };
+}
+function chooseModel(host, requested, loaded, engine, baseUrl) {
+    if (requested) {
+        if (!loaded.includes(requested)) {
+            if (engine === 'llama.cpp' && loaded.length > 0) {
+                // llama-server ignores the request's model field: say which model really answers.
+                host.warn(`llama-server at ${baseUrl} serves ${loaded.join(', ')}, not '${requested}'; the results are for ${loaded[0]}`);
+                return loaded[0];
+            }
+            if (engine === 'lmstudio') {
+                host.warn(`'${requested}' is not loaded in LM Studio at ${baseUrl}; it will load it just in time with its default settings`);
+            }
+        }
+        return requested;
+    }
+    if (loaded.length === 1)
+        return loaded[0];
+    const choose = `${host.optionRef('model')} or server.model in the suite`;
+    if (loaded.length === 0)
+        throw new Error(`the model server at ${baseUrl} has no model loaded; set ${choose}`);
+    throw new Error(`the model server at ${baseUrl} serves several models (${loaded.join(', ')}); choose one with ${choose}`);
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/environment/model.ts
+// llama.cpp's enum llama_ftype (include/llama.h); gaps are types it removed.
+const FILE_TYPES = {
+    0: 'F32', 1: 'F16', 2: 'Q4_0', 3: 'Q4_1', 7: 'Q8_0', 8: 'Q5_0', 9: 'Q5_1', 10: 'Q2_K', 11: 'Q3_K_S', 12: 'Q3_K_M',
+    13: 'Q3_K_L', 14: 'Q4_K_S', 15: 'Q4_K_M', 16: 'Q5_K_S', 17: 'Q5_K_M', 18: 'Q6_K', 19: 'IQ2_XXS', 20: 'IQ2_XS',
+    21: 'Q2_K_S', 22: 'IQ3_XS', 23: 'IQ3_XXS', 24: 'IQ1_S', 25: 'IQ4_NL', 26: 'IQ3_S', 27: 'IQ3_M', 28: 'IQ2_S',
+    29: 'IQ2_M', 30: 'IQ4_XS', 31: 'IQ1_M', 32: 'BF16', 36: 'TQ1_0', 37: 'TQ2_0', 38: 'MXFP4_MOE'
+};
+function integer(value) {
+    if (typeof value === 'number' && Number.isInteger(value))
+        return value;
+    if (typeof value === 'bigint')
+        return Number(value);
+    return undefined;
+}
+function modelFactsOf(header) {
+    const arch = header.architecture;
+    const key = (name) => (arch ? header.metadata[`${arch}.${name}`] : undefined);
+    const fileType = integer(header.metadata['general.file_type']);
+    const name = header.metadata['general.name'];
+    const expertCount = integer(key('expert_count'));
+    const expertsUsed = integer(key('expert_used_count'));
+    const facts = {
+        ...(arch ? { architecture: arch } : {}),
+        ...(typeof name === 'string' ? { name } : {}),
+        ...(header.parameterCount !== undefined ? { parameterCount: header.parameterCount } : {}),
+        ...(fileType !== undefined ? { quantisation: FILE_TYPES[fileType] ?? `file type ${fileType}` } : {}),
+        ...(integer(key('context_length')) !== undefined ? { trainedContext: integer(key('context_length')) } : {}),
+        ...(integer(key('block_count')) !== undefined ? { blockCount: integer(key('block_count')) } : {}),
+        ...(expertCount ? { experts: { count: expertCount, ...(expertsUsed !== undefined ? { used: expertsUsed } : {}) } } : {})
+    };
+    return facts;
+}
+/** 15.7B, 236M, 62.4K: how model cards write a parameter count. */
+function formatParameterCount(count) {
+    for (const [unit, size] of [['T', 1e12], ['B', 1e9], ['M', 1e6], ['K', 1e3]]) {
+        if (count >= size)
+            return `${(count / size).toFixed(count >= size * 100 ? 0 : 1)}${unit}`;
+    }
+    return String(count);
+}
+
+;// CONCATENATED MODULE: ./src/gguf/reader.ts
+// Reads the metadata of a GGUF model file (llama.cpp's format) without loading the model: real
+// models are many GB, so the file is read in small chunks and only the header is visited.
+
+/** Longer arrays are skipped: vocabularies have 32k-260k entries nobody here needs. */
+const MAX_STORED_ARRAY_LENGTH = 1000;
+// Indexed by the type id stored in the file (enum gguf_type in ggml/include/gguf.h).
+const VALUE_TYPES = [
+    'uint8',
+    'int8',
+    'uint16',
+    'int16',
+    'uint32',
+    'int32',
+    'float32',
+    'bool',
+    'string',
+    'array',
+    'uint64',
+    'int64',
+    'float64'
+];
+const FIXED_SIZES = {
+    uint8: 1,
+    int8: 1,
+    bool: 1,
+    uint16: 2,
+    int16: 2,
+    uint32: 4,
+    int32: 4,
+    float32: 4,
+    uint64: 8,
+    int64: 8,
+    float64: 8
+};
+const GGUF_MAGIC = Buffer.from('GGUF', 'latin1');
+// Version 1 stored counts and lengths as 32-bit; 2 and 3 share the little-endian layout read here.
+const SUPPORTED_VERSIONS = [2, 3];
+const CHUNK_SIZE = 64 * 1024;
+class HeaderTruncatedError extends Error {
+}
+/** Sequential little-endian reads over a file handle, buffering one chunk at a time. */
+class ChunkedFileReader {
+    file;
+    fileSize;
+    buffer = Buffer.alloc(0);
+    bufferOffset = 0;
+    filePosition = 0;
+    constructor(file, fileSize) {
+        this.file = file;
+        this.fileSize = fileSize;
+    }
+    async bytes(length) {
+        await this.ensureBuffered(length);
+        const bytes = this.buffer.subarray(this.bufferOffset, this.bufferOffset + length);
+        this.bufferOffset += length;
+        return bytes;
+    }
+    async skip(length) {
+        const buffered = this.buffer.length - this.bufferOffset;
+        if (length <= buffered) {
+            this.bufferOffset += length;
+            return;
+        }
+        const target = this.filePosition + (length - buffered);
+        if (target > this.fileSize)
+            throw new HeaderTruncatedError();
+        this.filePosition = target;
+        this.buffer = Buffer.alloc(0);
+        this.bufferOffset = 0;
+    }
+    async uint32() {
+        return (await this.bytes(4)).readUInt32LE(0);
+    }
+    async uint64() {
+        return (await this.bytes(8)).readBigUInt64LE(0);
+    }
+    async int32() {
+        return (await this.bytes(4)).readInt32LE(0);
+    }
+    /** A u64 count or length; beyond 2^53 it cannot describe anything in a real file. */
+    async length() {
+        const value = (await this.bytes(8)).readBigUInt64LE(0);
+        if (value > BigInt(this.fileSize))
+            throw new HeaderTruncatedError();
+        return Number(value);
+    }
+    async string() {
+        const length = await this.length();
+        return (await this.bytes(length)).toString('utf8');
+    }
+    async ensureBuffered(length) {
+        const buffered = this.buffer.length - this.bufferOffset;
+        if (length <= buffered)
+            return;
+        const missing = length - buffered;
+        if (this.filePosition + missing > this.fileSize)
+            throw new HeaderTruncatedError();
+        const readLength = Math.max(missing, CHUNK_SIZE);
+        const chunk = Buffer.alloc(Math.min(readLength, this.fileSize - this.filePosition));
+        const { bytesRead } = await this.file.read(chunk, 0, chunk.length, this.filePosition);
+        if (bytesRead < missing)
+            throw new HeaderTruncatedError();
+        this.filePosition += bytesRead;
+        this.buffer = Buffer.concat([this.buffer.subarray(this.bufferOffset), chunk.subarray(0, bytesRead)]);
+        this.bufferOffset = 0;
+    }
+}
+async function readGgufHeader(path) {
+    let file;
+    try {
+        file = await (0,promises_namespaceObject.open)(path, 'r');
+    }
+    catch (error) {
+        if (isErrnoException(error) && error.code === 'ENOENT')
+            throw new Error(`model file not found: ${path}`, { cause: error });
+        throw error;
+    }
+    try {
+        const { size } = await file.stat();
+        return await readHeader(new ChunkedFileReader(file, size), path, size);
+    }
+    catch (error) {
+        if (error instanceof HeaderTruncatedError)
+            throw new Error(`${path}: GGUF header is truncated`, { cause: error });
+        if (isErrnoException(error) && error.code === 'EISDIR') {
+            throw new Error(`${path} is not a GGUF file (it is a directory)`, { cause: error });
+        }
+        throw error;
+    }
+    finally {
+        await file.close();
+    }
+}
+async function readHeader(reader, path, fileSize) {
+    if (fileSize === 0)
+        throw new Error(`${path} is not a GGUF file (it is empty)`);
+    const start = await reader.bytes(Math.min(fileSize, GGUF_MAGIC.length));
+    if (!GGUF_MAGIC.subarray(0, start.length).equals(start)) {
+        throw new Error(`${path} is not a GGUF file (it starts with 0x${start.toString('hex')})`);
+    }
+    if (start.length < GGUF_MAGIC.length)
+        throw new HeaderTruncatedError();
+    const version = await reader.uint32();
+    if (!SUPPORTED_VERSIONS.includes(version)) {
+        throw new Error(`${path}: unsupported GGUF version ${version} (supported: ${SUPPORTED_VERSIONS.join(', ')})`);
+    }
+    const tensorCount = await reader.length();
+    const metadataCount = await reader.length();
+    const metadata = {};
+    for (let index = 0; index < metadataCount; index++) {
+        const key = await reader.string();
+        const type = await readValueType(reader, path, key);
+        metadata[key] = await readValue(reader, type, path, key);
+    }
+    const architecture = metadata['general.architecture'];
+    return {
+        version,
+        tensorCount,
+        metadata,
+        architecture: typeof architecture === 'string' ? architecture : undefined,
+        parameterCount: await readParameterCount(reader, tensorCount)
+    };
+}
+/** The tensor table follows the metadata: name, dimension count, dimensions, type, offset. */
+async function readParameterCount(reader, tensorCount) {
+    let total = 0n;
+    try {
+        for (let index = 0; index < tensorCount; index++) {
+            await reader.string();
+            const dimensions = await reader.uint32();
+            let elements = 1n;
+            for (let d = 0; d < dimensions; d++)
+                elements *= await reader.uint64();
+            await reader.skip(4 + 8);
+            total += elements;
+        }
+    }
+    catch (error) {
+        // The metadata is what the caller came for; a cut-off tensor table only loses the count.
+        if (error instanceof HeaderTruncatedError)
+            return undefined;
+        throw error;
+    }
+    return Number(total);
+}
+async function readValueType(reader, path, key) {
+    const id = await reader.int32();
+    const type = VALUE_TYPES[id];
+    if (type === undefined)
+        throw new Error(`${path}: GGUF metadata key "${key}" has unknown value type ${id}`);
+    return type;
+}
+async function readValue(reader, type, path, key) {
+    switch (type) {
+        case 'string':
+            return reader.string();
+        case 'array':
+            return readArray(reader, path, key);
+        default:
+            return decodeFixedSize(type, await reader.bytes(FIXED_SIZES[type]));
+    }
+}
+async function readArray(reader, path, key) {
+    const itemType = await readValueType(reader, path, key);
+    const length = await reader.length();
+    if (length > MAX_STORED_ARRAY_LENGTH) {
+        await skipItems(reader, itemType, length, path, key);
+        return { itemType, length, items: undefined };
+    }
+    const items = [];
+    for (let index = 0; index < length; index++)
+        items.push(await readValue(reader, itemType, path, key));
+    return { itemType, length, items };
+}
+async function skipItems(reader, itemType, length, path, key) {
+    if (itemType === 'string') {
+        for (let index = 0; index < length; index++)
+            await reader.skip(await reader.length());
+    }
+    else if (itemType === 'array') {
+        for (let index = 0; index < length; index++)
+            await readArray(reader, path, key);
+    }
+    else {
+        await reader.skip(length * FIXED_SIZES[itemType]);
+    }
+}
+function decodeFixedSize(type, bytes) {
+    switch (type) {
+        case 'uint8':
+            return bytes.readUInt8(0);
+        case 'int8':
+            return bytes.readInt8(0);
+        case 'bool':
+            return bytes.readUInt8(0) !== 0;
+        case 'uint16':
+            return bytes.readUInt16LE(0);
+        case 'int16':
+            return bytes.readInt16LE(0);
+        case 'uint32':
+            return bytes.readUInt32LE(0);
+        case 'int32':
+            return bytes.readInt32LE(0);
+        case 'float32':
+            return bytes.readFloatLE(0);
+        case 'uint64':
+            return bytes.readBigUInt64LE(0);
+        case 'int64':
+            return bytes.readBigInt64LE(0);
+        case 'float64':
+            return bytes.readDoubleLE(0);
+    }
+}
+// Not `instanceof Error`: errors from node's own modules come from another realm under jest's VM.
+function isErrnoException(error) {
+    return typeof error === 'object' && error !== null && 'code' in error;
+}
+
+;// CONCATENATED MODULE: ./src/server/types.ts
+/** A server that failed to start still says what was tried and what it printed. */
+class ServerStartError extends Error {
+    report;
+    constructor(message, report, options) {
+        super(message, options);
+        this.report = report;
+        this.name = 'ServerStartError';
+    }
+}
+
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./src/server/llamacpp/flags.ts
+class SettingError extends Error {
+}
+function loadModeOf(settings) {
+    const keep = settings['keep-model-in-memory'];
+    const mmap = settings['try-mmap'];
+    if (keep === undefined && mmap === undefined)
+        return undefined;
+    // LM Studio turns both on unless told otherwise.
+    const mlock = keep ?? true;
+    const mapped = mmap ?? true;
+    if (mapped && mlock)
+        return 'mmap+mlock';
+    if (mapped)
+        return 'mmap';
+    if (mlock)
+        return 'mlock';
+    return 'none';
+}
+function settingsToFlags(settings, model) {
+    const flags = [];
+    const add = (...args) => flags.push(...args.map(String));
+    if (settings['context-length'] !== undefined)
+        add('-c', settings['context-length']);
+    const offload = settings['gpu-offload'];
+    if (offload === 'max')
+        add('-ngl', 'all');
+    else if (offload === 'off')
+        add('-ngl', 0);
+    // LM Studio counts repeating layers; llama.cpp's count includes the output layer, so all of
+    // LM Studio's layers is llama.cpp's "all".
+    else if (typeof offload === 'number')
+        add('-ngl', model.blockCount !== undefined && offload >= model.blockCount ? 'all' : offload);
+    if (settings['cpu-threads'] !== undefined)
+        add('-t', settings['cpu-threads']);
+    if (settings['eval-batch-size'] !== undefined)
+        add('-b', settings['eval-batch-size']);
+    const ropeBase = settings['rope-frequency-base'];
+    if (typeof ropeBase === 'number')
+        add('--rope-freq-base', ropeBase);
+    const ropeScale = settings['rope-frequency-scale'];
+    if (typeof ropeScale === 'number')
+        add('--rope-freq-scale', ropeScale);
+    if (settings['offload-kv-cache-to-gpu'] !== undefined)
+        add(settings['offload-kv-cache-to-gpu'] ? '-kvo' : '-nkvo');
+    const loadMode = loadModeOf(settings);
+    if (loadMode)
+        add('--load-mode', loadMode);
+    const seed = settings.seed;
+    if (seed !== undefined)
+        add('-s', seed === 'off' ? -1 : seed);
+    if (settings.experts !== undefined) {
+        if (!model.architecture)
+            throw new SettingError('server.settings.experts needs the model architecture, and the GGUF has no general.architecture');
+        add('--override-kv', `${model.architecture}.expert_used_count=int:${settings.experts}`);
+    }
+    if (settings['force-expert-weights-on-cpu'])
+        add('--cpu-moe');
+    const flash = settings['flash-attention'];
+    if (flash !== undefined)
+        add('-fa', flash === 'auto' ? 'auto' : flash ? 'on' : 'off');
+    const k = settings['k-cache-quantization'];
+    const v = settings['v-cache-quantization'];
+    if (k !== undefined)
+        add('-ctk', k === 'off' ? 'f16' : k);
+    if (v !== undefined) {
+        if (v !== 'off' && v !== 'f16' && v !== 'f32' && v !== 'bf16' && flash === false) {
+            throw new SettingError(`server.settings.v-cache-quantization ${v} needs flash-attention (llama.cpp cannot quantise the V cache without it)`);
+        }
+        add('-ctv', v === 'off' ? 'f16' : v);
+    }
+    add('-fit', 'off');
+    return flags;
+}
+const FLAG = /^--?[a-zA-Z]/;
+/** The long or short option names in `flags` (values, also after `=`, left out), to check against --help. */
+function optionNames(flags) {
+    return flags.filter((f) => FLAG.test(f)).map((f) => f.replace(/=.*$/s, ''));
+}
+/**
+ * `--flag=value` as the two words `--flag value`; other arguments as they are. llama-server
+ * knows no `=` form (it rejects `--api-key=KEY` as an invalid argument), while users write it
+ * out of habit: so it means what the two-word form does, and a key in it is found and masked.
+ */
+function twoWordArgs(args) {
+    return args.flatMap((arg) => {
+        const equals = FLAG.test(arg) ? arg.indexOf('=') : -1;
+        return equals >= 0 ? [arg.slice(0, equals), arg.slice(equals + 1)] : [arg];
+    });
+}
+/**
+ * Splits extra arguments the way a user writes them in YAML: on whitespace and new lines,
+ * honouring quotes as a shell does, also inside a word (`--alias="my model"`); `--flag=value`
+ * becomes two words (see twoWordArgs). A quote without its pair is kept as a character.
+ */
+function splitArgs(value) {
+    const words = value.match(/(?:[^\s"']+|"[^"]*"|'[^']*'|["'])+/g) ?? [];
+    return twoWordArgs(words.map((word) => word.replace(/"([^"]*)"|'([^']*)'/g, '$1$2')));
+}
+
+;// CONCATENATED MODULE: ./src/server/llamacpp/binary.ts
+// Which llama-server runs, and whether that build knows every flag modelgate passes.
+
+
+
+
+
+
+const run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
+async function isExecutable(file) {
+    try {
+        await (0,promises_namespaceObject.access)(file, external_node_fs_namespaceObject.constants.X_OK);
+        return (await (0,promises_namespaceObject.stat)(file)).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+/** The binary the user named, else llama-server on PATH; `ref` names the option in messages. */
+async function findLlamaServer(explicit, ref) {
+    if (explicit) {
+        if (await isExecutable(explicit))
+            return external_node_path_default().resolve(explicit);
+        throw new Error(`llama-server-path '${explicit}' is not an executable file`);
+    }
+    for (const dir of (process.env.PATH ?? '').split((external_node_path_default()).delimiter).filter(Boolean)) {
+        const candidate = external_node_path_default().join(dir, 'llama-server');
+        if (await isExecutable(candidate))
+            return candidate;
+    }
+    throw new Error(`llama-server was not found on PATH: install llama.cpp on the runner or set ${ref('llama-server-path')}`);
+}
+/** Every option we pass must be one this build knows; an older build would exit on it. Gives the build's version line. */
+async function checkBuildKnows(binary, flags) {
+    let help;
+    try {
+        const out = await run(binary, ['--help'], { timeout: 20_000, maxBuffer: 8 * 1024 * 1024 });
+        help = `${out.stdout}\n${out.stderr}`;
+    }
+    catch (error) {
+        const out = error;
+        help = `${out.stdout ?? ''}\n${out.stderr ?? ''}`;
+        if (!help.trim())
+            throw new Error(`${binary} --help failed: ${out.message}`, { cause: error });
+    }
+    const unknown = [...new Set(optionNames(flags))].filter((flag) => !new RegExp(`(^|[\\s,])${flag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([\\s,=]|$)`, 'm').test(help));
+    if (unknown.length > 0) {
+        throw new Error(`${binary} is too old or not llama-server: it does not know ${unknown.join(', ')} (modelgate needs a llama.cpp build with --fit and --load-mode)`);
+    }
+    try {
+        const version = await run(binary, ['--version'], { timeout: 20_000 });
+        return `${version.stdout}${version.stderr}`.match(/version: .*/)?.[0] ?? '';
+    }
+    catch {
+        return '';
+    }
+}
+
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_namespaceObject);
+;// CONCATENATED MODULE: ./src/server/llamacpp/process.ts
+
+
+const LOG_TAIL_LINES = 40;
+async function freePort() {
+    const server = external_node_net_default().createServer();
+    await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+    const { port } = server.address();
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+}
+/** Keeps the last lines of the server's log in memory and all of it in a file. */
+class ServerLog {
+    filePath;
+    lines = [];
+    partial = '';
+    file;
+    constructor(filePath) {
+        this.filePath = filePath;
+        this.file = (0,external_node_fs_namespaceObject.createWriteStream)(filePath);
+    }
+    write(chunk) {
+        this.file.write(chunk);
+        const text = this.partial + chunk.toString('utf8');
+        const parts = text.split('\n');
+        this.partial = parts.pop() ?? '';
+        for (const line of parts)
+            this.push(line);
+    }
+    push(line) {
+        this.lines.push(line.replace(/\r$/, ''));
+        if (this.lines.length > LOG_TAIL_LINES)
+            this.lines.shift();
+    }
+    tail() {
+        return this.partial ? [...this.lines, this.partial].slice(-LOG_TAIL_LINES) : [...this.lines];
+    }
+    /** The lines llama.cpp marks as errors, else the last few: what a one-line message should quote. */
+    reason() {
+        const errors = this.tail().filter((l) => / E /.test(l) || /error/i.test(l));
+        const picked = (errors.length ? errors : this.tail()).slice(-2).map((l) => l.replace(/^\d+\.\d+\.\d+\.\d+ [A-Z] /, '').trim());
+        return picked.join(' | ');
+    }
+    close() {
+        this.file.end();
+    }
+}
+// llama-server's shutdown can wait on a stream that is still in flight; it gets a few seconds.
+const STOP_GRACE_MS = 5_000;
+async function stopProcess(child) {
+    if (child.exitCode !== null || child.signalCode !== null)
+        return;
+    const exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    let timer;
+    const gaveUp = new Promise((resolve) => (timer = setTimeout(() => resolve(false), STOP_GRACE_MS)));
+    const killed = await Promise.race([exited.then(() => true), gaveUp]);
+    clearTimeout(timer);
+    if (!killed) {
+        child.kill('SIGKILL');
+        await exited;
+    }
+}
+async function waitUntilReady(origin, child, log, timeoutMs, ref, cancelled) {
+    const deadline = Date.now() + timeoutMs;
+    let exit;
+    child.once('exit', (code, signal) => (exit = signal ? `was killed by ${signal}` : `exited with code ${code}`));
+    let lastStatus = 'no answer';
+    while (Date.now() < deadline) {
+        if (cancelled?.aborted)
+            throw new Error(`cancelled by ${String(cancelled.reason)} while llama-server was loading the model`);
+        if (exit)
+            throw new Error(`llama-server ${exit} before it was ready: ${log.reason() || 'it printed nothing'}`);
+        try {
+            const response = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(2000) });
+            if (response.status === 200)
+                return;
+            lastStatus = response.status === 503 ? 'still loading the model (503)' : `HTTP ${response.status}`;
+        }
+        catch {
+            lastStatus = 'not listening yet';
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    if (exit)
+        throw new Error(`llama-server ${exit} before it was ready: ${log.reason() || 'it printed nothing'}`);
+    throw new Error(`llama-server was not ready after ${Math.round(timeoutMs / 1000)} s (${lastStatus} at ${origin}/health); raise ${ref('server-timeout')} for a large model`);
+}
+/** A pid is reused once its process is gone: only signal it while it is still llama-server. */
+function isLlamaServer(pid) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0].includes('llama-server');
+    }
+    catch {
+        return false;
+    }
+}
+/** Stops a llama-server by pid, as the post step does: SIGTERM, then SIGKILL if it ignores it. */
+async function stopByPid(pid, host) {
+    if (!Number.isInteger(pid) || pid <= 0 || !isLlamaServer(pid))
+        return;
+    try {
+        process.kill(pid, 'SIGTERM');
+    }
+    catch (error) {
+        if (error.code === 'ESRCH')
+            return;
+        host.warn(`could not stop llama-server (pid ${pid}): ${error.message}`);
+        return;
+    }
+    const deadline = Date.now() + STOP_GRACE_MS;
+    while (Date.now() < deadline) {
+        if (!isLlamaServer(pid)) {
+            host.info(`Stopped llama-server (pid ${pid})`);
+            return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    try {
+        process.kill(pid, 'SIGKILL');
+        host.info(`Killed llama-server (pid ${pid}) after it ignored SIGTERM`);
+    }
+    catch (error) {
+        host.warn(`could not kill llama-server (pid ${pid}): ${error.message}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/server/llamacpp/driver.ts
+// `server: llama.cpp`: starts llama-server with the suite's settings, waits until it is ready
+// while watching the process, and always stops it. If the job is cancelled, the host's
+// cancellation and then the post step (by the saved pid) take it down.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** What the post step needs to stop a server the main step could not. */
+const LlamaCppState = {
+    ServerPid: 'llama-server-pid',
+    ServerLog: 'llama-server-log'
+};
+function driver_valueOf(args, flag) {
+    const at = args.lastIndexOf(flag);
+    return at >= 0 ? args[at + 1] : undefined;
+}
+async function sha256Of(file) {
+    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+async function inspectModel(file) {
+    const header = await readGgufHeader(file);
+    return { facts: modelFactsOf(header), sizeBytes: (await (0,promises_namespaceObject.stat)(file)).size };
+}
+async function startLlamaServer(request) {
+    const { host, options, server } = request;
+    const ref = (name) => host.optionRef(name);
+    const model = request.model;
+    if (!model)
+        throw new Error(`server 'llama.cpp' needs a model: set ${ref('model')} or server.model in the suite (a GGUF file)`);
+    // The binary first: a missing llama-server fails before a download of gigabytes.
+    const binary = await findLlamaServer(options.llamaServerPath, ref);
+    let modelPath = external_node_path_default().resolve(request.modelBaseDir, model);
+    let fetched;
+    if (isModelUrl(model)) {
+        if (!host.models)
+            throw new Error(`model '${model}' is a URL, but this run has nowhere to keep a model`);
+        fetched = await resolveModel({ url: model, sha256: options.modelSha256, token: options.hfToken, models: host.models, host, signal: host.cancelled });
+        modelPath = fetched.path;
+    }
+    else if (options.modelSha256) {
+        throw new Error(`${ref('model-sha256')} pins a model fetched from a URL; '${model}' is a local file`);
+    }
+    const { facts, sizeBytes } = await inspectModel(modelPath);
+    let settingFlags;
+    try {
+        settingFlags = settingsToFlags(server.settings, facts);
+    }
+    catch (error) {
+        if (error instanceof SettingError)
+            throw new Error(`${request.suitePath}: ${error.message}`, { cause: error });
+        throw error;
+    }
+    // llama-server knows only `--flag value`; the suite's list never went through splitArgs.
+    const extraArgs = twoWordArgs([...server.extraArgs, ...options.extraArgs]);
+    for (const secret of secretsInArgs(extraArgs))
+        host.mask(secret);
+    // A port or host the user chose in extra-args is the one to talk to; else a free loopback port.
+    const userPort = driver_valueOf(extraArgs, '--port');
+    const userHost = driver_valueOf(extraArgs, '--host');
+    const port = userPort !== undefined ? Number(userPort) : await freePort();
+    const bindHost = userHost ?? '127.0.0.1';
+    const alias = external_node_path_default().basename(modelPath);
+    const flags = [
+        '-m', modelPath, '--alias', alias,
+        ...(userHost === undefined ? ['--host', bindHost] : []),
+        ...(userPort === undefined ? ['--port', String(port)] : []),
+        '-np', '1', '--no-webui', ...settingFlags, ...extraArgs
+    ];
+    const version = await checkBuildKnows(binary, flags);
+    // A fetched model was hashed as it arrived (or checked against its record): not hashed twice.
+    const hashing = fetched ? Promise.resolve(fetched.sha256) : sha256Of(modelPath);
+    hashing.catch(() => undefined);
+    const logPath = external_node_path_default().join(process.env.RUNNER_TEMP ?? external_node_os_default().tmpdir(), `modelgate-llama-server-${port}.log`);
+    const log = new ServerLog(logPath);
+    // A key given to llama-server in extra-args is what the client must send, and a secret: it is
+    // masked in the log and shown as *** in the report.
+    // llama-server takes a comma-separated list of keys; the client sends the first.
+    const serverKey = driver_valueOf(extraArgs, '--api-key')?.split(',')[0];
+    const shownFlags = [binary, ...flags.map((flag, i) => (flags[i - 1] === '--api-key' ? '***' : flag))];
+    host.info(`Starting ${shownFlags.join(' ')}`);
+    const child = (0,external_node_child_process_namespaceObject.spawn)(binary, flags, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (chunk) => log.write(chunk));
+    child.stderr?.on('data', (chunk) => log.write(chunk));
+    const spawned = await new Promise((resolve) => {
+        child.once('spawn', () => resolve(undefined));
+        child.once('error', resolve);
+    });
+    if (spawned)
+        throw new Error(`could not start ${binary}: ${spawned.message}`);
+    host.saveState(LlamaCppState.ServerPid, String(child.pid));
+    host.saveState(LlamaCppState.ServerLog, logPath);
+    const origin = `http://${bindHost === '0.0.0.0' ? '127.0.0.1' : bindHost}:${port}`;
+    // SIGKILL, because llama-server's own shutdown waits for a stream in flight, and a cancelled
+    // process cannot wait.
+    const withdrawCancel = host.onCancel(() => child.kill('SIGKILL'));
+    let stopped = false;
+    const stop = async () => {
+        if (stopped)
+            return;
+        stopped = true;
+        withdrawCancel();
+        // A cancelled run has seconds left to write its results: no grace for llama-server's shutdown.
+        if (host.cancelled.aborted)
+            child.kill('SIGKILL');
+        await stopProcess(child);
+        log.close();
+        host.saveState(LlamaCppState.ServerPid, '');
+    };
+    const reportSoFar = () => ({
+        backend: 'llama.cpp',
+        engine: 'llama.cpp',
+        baseUrl: `${origin}/v1`,
+        model: alias,
+        settings: { ...server.settings },
+        ...(version ? { build: version } : {}),
+        flags: shownFlags,
+        logTail: log.tail()
+    });
+    try {
+        await waitUntilReady(origin, child, log, request.readyTimeoutMs, ref, host.cancelled);
+    }
+    catch (error) {
+        await stop();
+        throw new ServerStartError(error.message, reportSoFar(), { cause: error });
+    }
+    const props = (await fetch(`${origin}/props`).then((r) => r.json()).catch(() => ({})));
+    const sha256 = await hashing;
+    return {
+        backend: 'llama.cpp',
+        engine: 'llama.cpp',
+        baseUrl: `${origin}/v1`,
+        apiKey: serverKey ?? request.apiKey ?? '',
+        model: alias,
+        report: () => ({ ...reportSoFar(), build: props.build_info ?? version, modelFile: { path: modelPath, sizeBytes, sha256, facts, ...(fetched ? { url: model, source: fetched.source } : {}) } }),
+        stop
+    };
+}
+const llamaCppDriver = {
+    options: [
+        { name: 'llama-server-path', value: ' PATH', description: 'llama-server binary (default: found on PATH)' },
+        { name: 'extra-args', value: '="ARGS"', description: 'extra llama-server arguments (with =, as they start with -)' },
+        { name: 'model-sha256', value: ' HEX', description: 'sha256 a model fetched from a URL must have (64 hex digits)' },
+        { name: 'hf-token', value: ' TOKEN', description: 'Hugging Face token for a gated model URL, sent to that host only (CLI: or HF_TOKEN)' }
+    ],
+    readOptions: (read) => ({
+        llamaServerPath: read('llama-server-path') || undefined,
+        extraArgs: splitArgs(read('extra-args')),
+        modelSha256: read('model-sha256').trim() || undefined,
+        hfToken: read('hf-token') || undefined
+    }),
+    start: startLlamaServer,
+    cleanup: (saved, host) => stopByPid(Number(saved(LlamaCppState.ServerPid)), host)
+};
+
+;// CONCATENATED MODULE: ./src/server/lmstudio/config.ts
+// LM Studio's default for "Offload KV cache to GPU memory": on.
+const LMSTUDIO_OFFLOADS_KV_CACHE = true;
+function loadPlanOf(settings) {
+    const config = {};
+    const applied = {};
+    const notApplied = [];
+    const apply = (setting, field, value) => void (applied[setting] = `${field}: ${JSON.stringify(value)}`);
+    const gpu = {};
+    const s = settings;
+    if (s['context-length'] !== undefined)
+        apply('context-length', 'contextLength', (config.contextLength = s['context-length']));
+    const offload = s['gpu-offload'];
+    if (offload === 'max' || offload === 'off')
+        apply('gpu-offload', 'gpu.ratio', (gpu.ratio = offload));
+    else if (offload === 0)
+        apply('gpu-offload', 'gpu.ratio', (gpu.ratio = 'off'));
+    else if (offload !== undefined) {
+        notApplied.push({ setting: 'gpu-offload', reason: `LM Studio's load config takes a GPU offload ratio (max, off or 0–1), not ${offload} layers; give max or off` });
+    }
+    if (s['cpu-threads'] !== undefined) {
+        notApplied.push({ setting: 'cpu-threads', reason: "in LM Studio CPU threads are a setting of each prediction (cpuThreads), which its OpenAI-compatible endpoints do not take; LM Studio's own choice applies" });
+    }
+    if (s['eval-batch-size'] !== undefined)
+        apply('eval-batch-size', 'evalBatchSize', (config.evalBatchSize = s['eval-batch-size']));
+    // `auto` is what LM Studio does when the field is left out.
+    for (const [setting, field] of [['rope-frequency-base', 'ropeFrequencyBase'], ['rope-frequency-scale', 'ropeFrequencyScale']]) {
+        const value = s[setting];
+        if (value === 'auto')
+            applied[setting] = `${field}: left to LM Studio (auto)`;
+        else if (value !== undefined)
+            apply(setting, field, (config[field] = value));
+    }
+    const kv = s['offload-kv-cache-to-gpu'];
+    if (kv === LMSTUDIO_OFFLOADS_KV_CACHE)
+        applied['offload-kv-cache-to-gpu'] = "offloadKVCacheToGpu: true (LM Studio's default)";
+    else if (kv !== undefined) {
+        notApplied.push({ setting: 'offload-kv-cache-to-gpu', reason: '@lmstudio/sdk 1.5.0 accepts offloadKVCacheToGpu but never sends it, so LM Studio keeps its default (on)' });
+    }
+    if (s['keep-model-in-memory'] !== undefined)
+        apply('keep-model-in-memory', 'keepModelInMemory', (config.keepModelInMemory = s['keep-model-in-memory']));
+    if (s['try-mmap'] !== undefined)
+        apply('try-mmap', 'tryMmap', (config.tryMmap = s['try-mmap']));
+    if (s.seed === 'off')
+        applied.seed = 'seed: left to LM Studio (random)';
+    else if (s.seed !== undefined)
+        apply('seed', 'seed', (config.seed = s.seed));
+    if (s.experts !== undefined)
+        apply('experts', 'numExperts', (config.numExperts = s.experts));
+    // SDK 1.5.0's validator strips gpu.numCpuExpertLayersRatio before sending (seen against the
+    // stand-in built from its source): only LM Studio's default, off, can be claimed as applied.
+    const forceExperts = s['force-expert-weights-on-cpu'];
+    if (forceExperts === false)
+        applied['force-expert-weights-on-cpu'] = "numCpuExpertLayersRatio: off (LM Studio's default)";
+    else if (forceExperts === true) {
+        notApplied.push({ setting: 'force-expert-weights-on-cpu', reason: "@lmstudio/sdk 1.5.0 drops gpu.numCpuExpertLayersRatio before sending it, so LM Studio keeps its default (off)" });
+    }
+    const flash = s['flash-attention'];
+    if (flash === 'auto')
+        applied['flash-attention'] = 'flashAttention: left to LM Studio (auto)';
+    else if (flash !== undefined)
+        apply('flash-attention', 'flashAttention', (config.flashAttention = flash));
+    for (const [setting, field] of [['k-cache-quantization', 'llamaKCacheQuantizationType'], ['v-cache-quantization', 'llamaVCacheQuantizationType']]) {
+        const value = s[setting];
+        if (value === undefined)
+            continue;
+        if (value === 'off')
+            apply(setting, field, (config[field] = false));
+        else if (value === 'bf16')
+            notApplied.push({ setting, reason: 'LM Studio has no bf16 cache type (f32, f16, q8_0, q4_0, q4_1, iq4_nl, q5_0, q5_1)' });
+        else
+            apply(setting, field, (config[field] = value));
+    }
+    if (Object.keys(gpu).length > 0)
+        config.gpu = gpu;
+    return { config, applied, notApplied };
+}
+
+;// CONCATENATED MODULE: ./src/server/lmstudio/lms.ts
+// LM Studio's own CLI, `lms`: found where LM Studio puts it, run with an argument list (never a
+// shell), its JSON read back. Every command is kept, so the report shows what was run.
+
+
+
+
+/** How long one `lms` command may take; `server start` and `daemon up` wait for LM Studio itself. */
+const LMS_TIMEOUT_MS = 120_000;
+function lms_isExecutable(file) {
+    try {
+        (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.X_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Finds `lms`: the path the user gave, else on PATH, else where LM Studio installs it
+ * (~/.lmstudio/bin/lms). The error says every place it looked.
+ */
+function findLms(given, env, label) {
+    if (given) {
+        if (lms_isExecutable(given))
+            return given;
+        throw new Error(`lms not found at ${given} (${label}): no executable file there`);
+    }
+    const dirs = (env.PATH ?? '').split((external_node_path_default()).delimiter).filter(Boolean);
+    for (const dir of dirs) {
+        const candidate = external_node_path_default().join(dir, 'lms');
+        if (lms_isExecutable(candidate))
+            return candidate;
+    }
+    const home = external_node_path_default().join(env.HOME ?? external_node_os_default().homedir(), '.lmstudio', 'bin', 'lms');
+    if (lms_isExecutable(home))
+        return home;
+    throw new Error(`lms not found: looked on PATH (${dirs.join((external_node_path_default()).delimiter) || 'empty'}) and at ${home}. ` +
+        `Install LM Studio and run it once (it installs lms), or set ${label} to the lms executable`);
+}
+function createLms(file) {
+    const commands = [];
+    const run = (args) => new Promise((resolve, reject) => {
+        commands.push(['lms', ...args].join(' '));
+        (0,external_node_child_process_namespaceObject.execFile)(file, [...args], { timeout: LMS_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+            if (error) {
+                const said = (stderr || stdout).trim().split('\n').slice(-3).join(' ').trim();
+                const why = error.killed ? `did not finish within ${LMS_TIMEOUT_MS / 1000} s` : `failed${said ? `: ${said}` : ` (${error.message})`}`;
+                reject(new Error(`\`lms ${args.join(' ')}\` ${why}`, { cause: error }));
+            }
+            else
+                resolve({ stdout, stderr });
+        });
+    });
+    return {
+        path: file,
+        commands,
+        run,
+        async json(args) {
+            const { stdout } = await run(args);
+            try {
+                return JSON.parse(stdout);
+            }
+            catch {
+                throw new Error(`\`lms ${args.join(' ')}\` did not print JSON: ${stdout.trim().slice(0, 200) || '(nothing)'}`);
+            }
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/server/lmstudio/driver.ts
+// `server: lmstudio`: LM Studio brought up with the suite's load settings. `lms` finds or starts
+// the server (the headless daemon where no app runs), @lmstudio/sdk loads the model under an
+// identifier unique to the run, `lms ps` confirms what was loaded, and replay goes to
+// `/api/v0/chat/completions`, which adds LM Studio's own figures (`stats`). The session (and the
+// post step, if the main step never got to it) unloads that instance and stops only what
+// modelgate started: a server the user already had running stays up.
+
+
+
+
+
+
+/** What the post step needs to undo what the main step did, if the main step could not. */
+const LmStudioState = {
+    Lms: 'lmstudio-lms',
+    Identifier: 'lmstudio-identifier',
+    StartedServer: 'lmstudio-started-server',
+    StartedDaemon: 'lmstudio-started-daemon'
+};
+const DEFAULT_PORT = 1234;
+function readPort(value, label) {
+    if (value === '')
+        return undefined;
+    const port = Number(value);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+        throw new Error(`${label} must be a port number (1–65535), got '${value}'`);
+    return port;
+}
+async function ensureServer(lms, port, host) {
+    const status = await lms.json(['server', 'status', '--json']);
+    if (status.running) {
+        host.info(`LM Studio's server is already running on port ${status.port ?? port}; modelgate leaves it running`);
+        return { port: status.port ?? port, startedServer: false, startedDaemon: false };
+    }
+    // Where no desktop app runs, the server needs LM Studio's headless daemon first.
+    const daemon = await lms.json(['daemon', 'status', '--json']).catch(() => ({ status: 'unknown' }));
+    let startedDaemon = false;
+    if (daemon.status !== 'running') {
+        host.info('Starting LM Studio\'s headless daemon (lms daemon up)');
+        await lms.json(['daemon', 'up', '--json']);
+        startedDaemon = true;
+    }
+    host.info(`Starting LM Studio's server on port ${port} (lms server start)`);
+    await lms.run(['server', 'start', '--port', String(port)]);
+    return { port, startedServer: true, startedDaemon };
+}
+/** Stops what a run started, in the reverse order; each step only warns. */
+async function undo(lms, state, host) {
+    const steps = [
+        [Boolean(state.identifier), ['unload', state.identifier ?? ''], `Unloaded ${state.identifier} from LM Studio`],
+        [state.startedServer, ['server', 'stop'], "Stopped LM Studio's server"],
+        [state.startedDaemon, ['daemon', 'down'], "Stopped LM Studio's daemon"]
+    ];
+    for (const [needed, args, done] of steps) {
+        if (!needed)
+            continue;
+        try {
+            await lms.run(args);
+            host.info(done);
+        }
+        catch (error) {
+            host.warn(error.message);
+        }
+    }
+}
+async function startLmStudio(request) {
+    const { host, options, server } = request;
+    const modelKey = request.model;
+    if (!modelKey)
+        throw new Error(`server 'lmstudio' needs a model key: set ${host.optionRef('model')} or server.model in the suite (e.g. qwen/qwen3-coder-30b, as lms ls shows it)`);
+    const lms = createLms(findLms(options.lmsPath, process.env, host.optionLabel('lms-path')));
+    host.saveState(LmStudioState.Lms, lms.path);
+    const plan = loadPlanOf(server.settings);
+    const identifier = `modelgate-${(0,external_node_crypto_namespaceObject.randomUUID)().slice(0, 8)}`;
+    const state = { startedServer: false, startedDaemon: false };
+    let port = options.port ?? DEFAULT_PORT;
+    const reportSoFar = () => ({
+        backend: 'lmstudio',
+        engine: 'lmstudio',
+        baseUrl: `http://127.0.0.1:${port}/api/v0`,
+        model: identifier,
+        settings: { ...server.settings },
+        loadConfig: plan.applied,
+        commands: [...lms.commands],
+        ...(plan.notApplied.length ? { notApplied: plan.notApplied } : {})
+    });
+    // A cancelled run that runs out of time: unload what it loaded, without waiting.
+    const withdrawCancel = host.onCancel(() => {
+        if (state.identifier)
+            (0,external_node_child_process_namespaceObject.spawn)(lms.path, ['unload', state.identifier], { stdio: 'ignore', detached: true }).unref();
+    });
+    try {
+        const up = await ensureServer(lms, port, host);
+        port = up.port;
+        state.startedServer = up.startedServer;
+        state.startedDaemon = up.startedDaemon;
+        host.saveState(LmStudioState.StartedServer, String(up.startedServer));
+        host.saveState(LmStudioState.StartedDaemon, String(up.startedDaemon));
+        // The model list answers once the server is up; 503 and refusals are waited for.
+        await probeServer(`http://127.0.0.1:${port}/v1`, request.apiKey, request.readyTimeoutMs, { onWait: (m) => host.info(m), signal: host.cancelled });
+        const downloaded = await lms.json(['ls', '--json']);
+        if (!downloaded.some((m) => m.modelKey === modelKey)) {
+            const near = downloaded.map((m) => m.modelKey).filter((k) => k.includes(modelKey) || modelKey.includes(k));
+            throw new Error(`'${modelKey}' is not downloaded in LM Studio: run \`lms get ${modelKey}\` first${near.length ? ` (downloaded: ${near.join(', ')})` : ''}`);
+        }
+        for (const { setting, reason } of plan.notApplied)
+            host.warn(`LM Studio: ${setting} not applied: ${reason}`);
+        host.info(`Loading ${modelKey} in LM Studio as ${identifier}`);
+        // Saved before the load, so a step killed while loading still has it unloaded in the post step.
+        state.identifier = identifier;
+        host.saveState(LmStudioState.Identifier, identifier);
+        // Imported here: the SDK is large, and neither the post step nor the other backends need it.
+        const { loadWithSdk } = await Promise.all(/* import() */[__nccwpck_require__.e(367), __nccwpck_require__.e(744)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2744));
+        await loadWithSdk(port, modelKey, identifier, plan.config, host.cancelled);
+        const loaded = (await lms.json(['ps', '--json'])).find((m) => m.identifier === identifier);
+        if (!loaded)
+            throw new Error(`LM Studio reported ${identifier} loaded, but \`lms ps\` does not list it`);
+        if (loaded.modelKey !== undefined && loaded.modelKey !== modelKey)
+            throw new Error(`LM Studio loaded ${loaded.modelKey} as ${identifier}, not ${modelKey}`);
+        const wanted = server.settings['context-length'];
+        if (wanted !== undefined && loaded.contextLength !== undefined && loaded.contextLength !== wanted) {
+            throw new Error(`LM Studio loaded ${modelKey} with a context length of ${loaded.contextLength}, not the ${wanted} the suite asks for`);
+        }
+        const report = {
+            ...reportSoFar(),
+            loadedAs: { identifier, modelKey: loaded.modelKey ?? modelKey, ...(loaded.path ? { path: loaded.path } : {}), ...(loaded.contextLength ? { contextLength: loaded.contextLength } : {}) }
+        };
+        let stopped = false;
+        return {
+            backend: 'lmstudio',
+            engine: 'lmstudio',
+            // LM Studio's OpenAI-compatible API that adds `stats` to each answer.
+            baseUrl: `http://127.0.0.1:${port}/api/v0`,
+            apiKey: request.apiKey ?? '',
+            model: identifier,
+            report: () => ({ ...report, commands: [...lms.commands] }),
+            stop: async () => {
+                if (stopped)
+                    return;
+                stopped = true;
+                withdrawCancel();
+                await undo(lms, state, host);
+                for (const name of Object.values(LmStudioState))
+                    host.saveState(name, '');
+            }
+        };
+    }
+    catch (error) {
+        withdrawCancel();
+        await undo(lms, state, host);
+        for (const name of Object.values(LmStudioState))
+            host.saveState(name, '');
+        throw new ServerStartError(error.message, reportSoFar(), { cause: error });
+    }
+}
+const lmStudioDriver = {
+    options: [
+        { name: 'lms-path', value: ' PATH', description: "LM Studio's lms CLI (default: on PATH, else ~/.lmstudio/bin/lms)" },
+        { name: 'lmstudio-port', value: ' PORT', description: "port to start LM Studio's server on when it is not running (default 1234)" }
+    ],
+    readOptions: (read, label) => {
+        const port = readPort(read('lmstudio-port').trim(), label('lmstudio-port'));
+        return { lmsPath: read('lms-path') || undefined, ...(port !== undefined ? { port } : {}) };
+    },
+    start: startLmStudio,
+    cleanup: async (saved, host) => {
+        const lmsPath = saved(LmStudioState.Lms);
+        const identifier = saved(LmStudioState.Identifier);
+        const startedServer = saved(LmStudioState.StartedServer) === 'true';
+        const startedDaemon = saved(LmStudioState.StartedDaemon) === 'true';
+        if (!lmsPath || (!identifier && !startedServer && !startedDaemon))
+            return;
+        await undo(createLms(lmsPath), { ...(identifier ? { identifier } : {}), startedServer, startedDaemon }, host);
+    }
+};
+
+;// CONCATENATED MODULE: ./src/server/registry.ts
+// Every backend a suite or the `server` input may name, and the one place that knows them:
+// adding a backend is its driver file plus one line here.
+
+
+
+const DRIVERS = {
+    connect: connectDriver,
+    'llama.cpp': llamaCppDriver,
+    lmstudio: lmStudioDriver
+};
+const BACKENDS = Object.keys(DRIVERS);
+function isBackend(name) {
+    return Object.hasOwn(DRIVERS, name);
+}
+// The table's entries differ in their options type; each is only ever given its own.
+function driverOf(backend) {
+    return DRIVERS[backend];
+}
+/** Every backend's own options, read by its driver. */
+function readBackendOptions(read, label) {
+    return Object.fromEntries(BACKENDS.map((backend) => [backend, driverOf(backend).readOptions(read, label)]));
+}
+/** The options all backends add, for the CLI's flags and usage. */
+function backendOptionList() {
+    return BACKENDS.flatMap((backend) => driverOf(backend).options.map((option) => ({ backend, ...option })));
+}
+
+;// CONCATENATED MODULE: ./src/options.ts
+// The run's options and every name users see, in one place: action.yml, the code and the README
+// spell them so. The action reads them as inputs, the CLI as flags (same names, defaults and
+// checks); each backend reads its own (registry.ts).
+
+const Input = {
+    Suite: 'suite',
+    Server: 'server',
+    ApiKey: 'api-key',
+    Model: 'model',
+    MinTokensPerSecond: 'min-tokens-per-second',
+    GithubToken: 'github-token',
+    Comment: 'comment',
+    CommentTag: 'comment-tag',
+    ResultsFile: 'results-file',
+    ServerTimeout: 'server-timeout',
+    RequestTimeout: 'request-timeout',
+    Baseline: 'baseline',
+    BaselineFile: 'baseline-file',
+    FailOn: 'fail-on',
+    MaxSpeedRegression: 'max-speed-regression',
+    MaxRepeat: 'max-repeat',
+    FailOnInconclusive: 'fail-on-inconclusive'
+};
+const Output = {
+    Passed: 'passed',
+    CasesPassed: 'cases-passed',
+    CasesFailed: 'cases-failed',
+    TokensPerSecond: 'tokens-per-second',
+    ResultsFile: 'results-file',
+    CommentUrl: 'comment-url',
+    Regressions: 'regressions',
+    Baseline: 'baseline',
+    FailureKind: 'failure-kind'
+};
+/** State the main step leaves for the post step; each backend keeps its own names beside it. */
+const State = {
+    Backend: 'backend'
+};
+const BASELINE_MODES = ['auto', 'save', 'off'];
+const FAIL_ON = ['any', 'new-failures'];
+const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/**
+ * A value as the user gave it, for a message: quoted, on one line and short, so a pasted
+ * multi-line value cannot make one error span lines.
+ */
+function options_shown(value) {
+    const chars = [...value];
+    const short = chars.length > 60 ? `${chars.slice(0, 57).join('')}…` : value;
+    return `'${short.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
+}
+function parseChoice(value, allowed, fallback, source) {
+    const given = value.trim();
+    if (given === '')
+        return fallback;
+    if (allowed.includes(given))
+        return given;
+    throw new Error(`Invalid ${source} ${options_shown(value)}: expected one of ${allowed.join(', ')}.`);
+}
+/** The spellings @actions/core's getBooleanInput takes (YAML 1.2's), so an input reads the same either way. */
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+function parseBoolean(value, source, fallback = false) {
+    const given = value.trim();
+    if (given === '')
+        return fallback;
+    if (TRUE.includes(given))
+        return true;
+    if (FALSE.includes(given))
+        return false;
+    throw new Error(`Invalid ${source} ${options_shown(value)}: expected true or false.`);
+}
+/**
+ * A number as a person writes one. `Number` alone also takes `0x1f`, `0b11` and `Infinity`,
+ * which nobody means as seconds or percent.
+ */
+function decimal(value) {
+    return /^\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim()) ? Number(value) : Number.NaN;
+}
+function parseWholeNumber(value, source, fallback, most) {
+    if (value.trim() === '')
+        return fallback;
+    const n = decimal(value);
+    if (!Number.isInteger(n) || n < 1 || n > most)
+        throw new Error(`Invalid ${source} ${options_shown(value)}: expected a whole number from 1 to ${most}.`);
+    return n;
+}
+function parseBackend(value, source) {
+    const given = value.trim();
+    if (given === '')
+        return undefined;
+    if (isBackend(given))
+        return given;
+    throw new Error(`Invalid ${source} ${options_shown(value)}: expected one of ${BACKENDS.join(', ')}.`);
+}
+function parsePositiveNumber(value, source) {
+    if (value.trim() === '')
+        return undefined;
+    const n = decimal(value);
+    if (!Number.isFinite(n) || n <= 0)
+        throw new Error(`Invalid ${source} ${options_shown(value)}: expected a number above 0.`);
+    return n;
+}
+/** The longest wait a timer can hold, in whole seconds: Node fires a longer one at once. */
+const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+function parseTimeoutMs(value, source, fallbackSeconds) {
+    const seconds = parsePositiveNumber(value, source) ?? fallbackSeconds;
+    if (seconds > MAX_TIMEOUT_SECONDS)
+        throw new Error(`Invalid ${source} ${options_shown(value)}: expected at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days).`);
+    return seconds * 1000;
+}
+/** Most samples a speed case may take, as a case's `repeat` may ask for at most. */
+const MAX_REPEAT = 100;
+/**
+ * The run options, read by name. `label` names a value the way its user wrote it, for error
+ * messages: `input 'server'` in the action, `--server` in the CLI.
+ */
+function parseRunOptions(read, label) {
+    return {
+        suitePath: read(Input.Suite),
+        backend: parseBackend(read(Input.Server), label(Input.Server)),
+        apiKey: read(Input.ApiKey) || undefined,
+        model: read(Input.Model) || undefined,
+        minTokensPerSecond: parsePositiveNumber(read(Input.MinTokensPerSecond), label(Input.MinTokensPerSecond)),
+        serverTimeoutMs: parseTimeoutMs(read(Input.ServerTimeout), label(Input.ServerTimeout), 300),
+        requestTimeoutMs: parseTimeoutMs(read(Input.RequestTimeout), label(Input.RequestTimeout), 600),
+        resultsFile: read(Input.ResultsFile) || 'modelgate-results.json',
+        backends: readBackendOptions(read, label),
+        baseline: parseChoice(read(Input.Baseline), BASELINE_MODES, 'auto', label(Input.Baseline)),
+        baselineFile: read(Input.BaselineFile) || undefined,
+        failOn: parseChoice(read(Input.FailOn), FAIL_ON, 'any', label(Input.FailOn)),
+        maxSpeedRegressionPercent: parsePositiveNumber(read(Input.MaxSpeedRegression), label(Input.MaxSpeedRegression)) ?? 5,
+        maxRepeat: parseWholeNumber(read(Input.MaxRepeat), label(Input.MaxRepeat), 15, MAX_REPEAT),
+        failOnInconclusive: parseBoolean(read(Input.FailOnInconclusive), label(Input.FailOnInconclusive))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/baseline/index.ts
+// The baseline stage: find the run this one is compared with, and keep this one as the next
+// baseline when it is the default branch's. Every store failing alone is a warning: a run without
+// a baseline is still judged by its absolute checks.
+
+function suiteKeyOf(suitePath) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(suitePath).digest('hex').slice(0, 12);
+}
+/** The newest baseline any store has for these keys, preferring one from the same machine. */
+async function findBaseline(stores, keys, host) {
+    const found = [];
+    for (const store of stores) {
+        try {
+            const baseline = await store.restore(keys);
+            if (baseline)
+                found.push(baseline);
+        }
+        catch (error) {
+            host.warn(`could not read the baseline from ${store.name}: ${error.message}`);
+        }
+    }
+    const sameMachine = (b) => b.results.fingerprint?.machineHash === keys.machine;
+    return found.sort((a, b) => Number(sameMachine(b)) - Number(sameMachine(a)) || b.results.finishedAt.localeCompare(a.results.finishedAt))[0];
+}
+/** Saves to every store; gives where it was kept. */
+async function saveBaseline(stores, results, keys, host) {
+    const saved = [];
+    for (const store of stores) {
+        try {
+            saved.push(await store.save(results, keys));
+        }
+        catch (error) {
+            host.warn(`could not save the baseline to ${store.name}: ${error.message}`);
+        }
+    }
+    return saved;
 }
 
 ;// CONCATENATED MODULE: ../../work/main/node_modules/diff/libesm/diff/base.js
@@ -27936,75 +28003,6 @@ async function readMachineFacts() {
         platform: process.platform,
         arch: process.arch
     };
-}
-
-;// CONCATENATED MODULE: ./src/gate.ts
-const SPEED_CHECKS = new Set(['tokens-per-second', 'ttft']);
-// Failures of the server or the network, not of the model's answer.
-const INFRASTRUCTURE_ERRORS = new Set(['timeout', 'connection', 'http', 'stream']);
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-// The reason of a slower verdict already ends in "slower, …"; an undecided one says why it is open.
-function speedNote(what, delta) {
-    return delta.verdict === 'inconclusive' ? `${what} inconclusive, ${delta.reason}` : `${what} ${delta.reason}`;
-}
-/**
- * Fails on a stopped run, on failing checks (with `new-failures`, only those the baseline passed,
- * when there is a comparable baseline), on a confirmed speed regression, and on an inconclusive
- * speed comparison only when asked to.
- */
-function verdictOf(cases, errors, comparison, options, end = { cancelled: false, notRun: 0 }) {
-    const compared = comparison?.baseline === 'found' ? new Map(comparison.cases.map((c) => [c.id, c])) : undefined;
-    const onlyNew = options.failOn === 'new-failures' && compared !== undefined;
-    const failures = [];
-    const known = [];
-    let quality = false;
-    let speedFailed = false;
-    let infrastructure = false;
-    for (const c of cases) {
-        const failing = [...new Set(c.checks.filter((check) => !check.passed).map((check) => check.type))];
-        const delta = compared?.get(c.id);
-        const newlyFailing = delta ? [...new Set(delta.checks.filter((check) => check.delta === 'new-failure').map((check) => check.type))] : failing;
-        const counted = onlyNew ? newlyFailing : failing;
-        const figures = [
-            ['tokens/s', delta?.tokensPerSecond],
-            ['time to first token', delta?.ttft]
-        ];
-        const speed = figures
-            .filter(([, d]) => d && (d.verdict === 'slower' || (options.failOnInconclusive && d.verdict === 'inconclusive')))
-            .map(([what, d]) => speedNote(what, d));
-        if (counted.length > 0 || speed.length > 0) {
-            failures.push(`${c.id} (${[...counted, ...speed].join(', ')})`);
-            // A check that failed because the server never answered says nothing about the model.
-            if (c.samples.some((s) => s.errorKind && INFRASTRUCTURE_ERRORS.has(s.errorKind)))
-                infrastructure = true;
-            else if (counted.some((type) => !SPEED_CHECKS.has(type)))
-                quality = true;
-            else
-                speedFailed = true;
-        }
-        const excused = failing.filter((type) => !counted.includes(type));
-        if (excused.length > 0)
-            known.push(`${c.id} (${excused.join(', ')})`);
-    }
-    const knownNote = known.length ? ` Known failures, also failing in the baseline: ${known.join('; ')}.` : '';
-    const failedAlso = failures.length ? `. Failed: ${failures.join('; ')}` : '';
-    // Said only when some cases ran: when none did, the first error says why.
-    const notRun = end.notRun && cases.length > 0 ? `; ${plural(end.notRun, 'case')} not run` : '';
-    if (end.cancelled) {
-        const first = errors.find((e) => e.startsWith('cancelled')) ?? 'cancelled';
-        return { passed: false, reason: `${first[0].toUpperCase()}${first.slice(1)}${notRun}${failedAlso}`, failureKind: 'cancelled' };
-    }
-    if (errors.length > 0)
-        return { passed: false, reason: `Stopped early: ${errors[0]}${notRun}${failedAlso}`, failureKind: 'infrastructure' };
-    if (failures.length > 0) {
-        const failureKind = infrastructure ? 'infrastructure' : quality ? 'quality' : 'speed';
-        return { passed: false, reason: `Failed: ${failures.join('; ')}${knownNote ? `.${knownNote}` : ''}`, failureKind };
-    }
-    if (cases.length === 0)
-        return { passed: false, reason: 'No case was run.', failureKind: 'infrastructure' };
-    const inconclusive = comparison?.inconclusive ? ` ${plural(comparison.inconclusive, 'speed comparison')} stayed inconclusive.` : '';
-    const allPassed = cases.every((c) => c.passed);
-    return { passed: true, reason: `${allPassed ? `All ${plural(cases.length, 'case')} passed.` : 'No new failures.'}${knownNote}${inconclusive}` };
 }
 
 ;// CONCATENATED MODULE: ../../work/main/node_modules/openai/internal/tslib.mjs
@@ -42412,6 +42410,319 @@ function renderReport(results, options = {}) {
     return body.length <= limit ? body : `${body.slice(0, limit - 200)}\n\n_Cut to fit GitHub's limit; the results file has the whole report._\n`;
 }
 
+;// CONCATENATED MODULE: ./src/cli/shared.ts
+// What the CLI's commands share: how they read their arguments, the exit status they give, and
+// how they say what went wrong. Each command (run, check, validate, compare) is a file beside this.
+
+
+
+
+/**
+ * The exit status of every command: the gate's verdict (pass, fail), or that modelgate could not
+ * do what it was asked (a bad flag, a missing file, a server that never came up), which a script
+ * must not read as the model failing.
+ */
+const Exit = { Pass: 0, Fail: 1, Error: 2 };
+/** Arguments that do not make a command: said with the command's usage. */
+class UsageError extends Error {
+    name = 'UsageError';
+}
+/** A file the command needs that is missing or is not what it should be: said on its own, since the usage is not the problem. */
+class InputError extends Error {
+    name = 'InputError';
+}
+/** A command's flags and operands; an unknown flag or a missing value is a usage error. */
+function parseCommandArgs(argv, options, allowPositionals) {
+    try {
+        return (0,external_node_util_namespaceObject.parseArgs)({ args: argv, options, allowPositionals, strict: true });
+    }
+    catch (error) {
+        throw new UsageError(error.message);
+    }
+}
+/** A flag's value parsed with the options' own parsers, whose errors ("Invalid --x …") are usage errors here. */
+function parsedFlag(parse) {
+    try {
+        return parse();
+    }
+    catch (error) {
+        throw new UsageError(error.message);
+    }
+}
+/** A string flag's value, or undefined when it was not given. */
+function flag(values, name) {
+    const value = values[name];
+    return typeof value === 'string' ? value : undefined;
+}
+/**
+ * Runs a command's body and turns the errors it expects into exit status 2 and a line on stderr,
+ * cleaned for a terminal as every line of the host is. Anything else is a bug, left to bin.ts.
+ */
+async function asCommand(usage, host, body) {
+    try {
+        return await body();
+    }
+    catch (error) {
+        if (error instanceof UsageError) {
+            process.stderr.write(`${logLine(error.message, host)}\n\n${usage}\n`);
+            return Exit.Error;
+        }
+        if (error instanceof InputError || error instanceof BaselineFileError) {
+            process.stderr.write(`${logLine(error.message, host)}\n`);
+            return Exit.Error;
+        }
+        throw error;
+    }
+}
+/** Prints the report of `results` on stdout as the run does: secrets redacted, invisible characters shown, never cut. */
+function printReport(results, host) {
+    process.stdout.write(markdownFor(renderReport(redactedResults(results, host), { maxLength: Number.MAX_SAFE_INTEGER }), host));
+}
+
+;// CONCATENATED MODULE: ./src/cli/check.ts
+// `modelgate check`: a case's checks on answers saved in files, without a model. A suite author
+// writes a check before the model gives an answer they like, and reruns a failed gate's verdict
+// from its results file; the checks are judged as the pipeline judges them and the report is the
+// one the action prints.
+
+
+
+
+
+
+
+
+
+
+
+
+
+const CHECK_USAGE = `Usage: modelgate check --suite FILE [--case ID] ANSWER_FILE...
+
+Runs the checks of a suite's case on saved answers, without a model, and prints the report the
+action prints for that case (Markdown) to stdout.
+Each ANSWER_FILE is one sample of the case: a Markdown answer (code in fences) or a plain code
+file. A file ending in .json is read as a results file a run wrote instead: its samples are
+judged again with the suite's checks as they are now, every case it holds that the suite has,
+or only --case.
+Speed checks (tokens-per-second, ttft) are skipped for answer files, which hold no speed
+figures; on a results file they are judged on the figures the run measured.
+Exit status: 0 when every case checked passes, 1 when one fails, 2 on a usage error or a file
+that cannot be read.
+
+Options:
+  --suite FILE                   suite YAML (required)
+  --case ID                      the case to check (required for answer files)
+  --min-tokens-per-second N      overrides the suite's floor, as for run
+  -h, --help
+
+Examples:
+  modelgate check --suite modelgate/suite.yml --case update-user-status answer.md
+  modelgate check --suite modelgate/suite.yml modelgate-results.json`;
+/** The speed checks, which need figures only a run measures. */
+const check_SPEED_CHECKS = new Set([tokensPerSecond.type, ttft.type]);
+async function checkCommand(argv) {
+    const host = createCliHost();
+    return asCommand(CHECK_USAGE, host, async () => {
+        const { values, positionals: files } = parseCommandArgs(argv, { suite: { type: 'string' }, case: { type: 'string' }, [Input.MinTokensPerSecond]: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
+        if (values.help) {
+            process.stdout.write(`${CHECK_USAGE}\n`);
+            return Exit.Pass;
+        }
+        const suitePath = flag(values, 'suite');
+        if (!suitePath)
+            throw new UsageError('--suite is required');
+        if (files.length === 0)
+            throw new UsageError('name at least one answer file or results file');
+        const floorOverride = parsedFlag(() => parsePositiveNumber(flag(values, Input.MinTokensPerSecond) ?? '', `--${Input.MinTokensPerSecond}`));
+        const caseId = flag(values, 'case');
+        const resultsFiles = files.filter((file) => file.toLowerCase().endsWith('.json'));
+        if (resultsFiles.length > 0 && resultsFiles.length < files.length)
+            throw new UsageError('name answer files or one results file (.json), not both');
+        if (resultsFiles.length > 1)
+            throw new UsageError('name one results file at a time');
+        if (resultsFiles.length === 0 && !caseId)
+            throw new UsageError('--case is required with answer files: name the case whose checks to run');
+        const suite = await suiteAt(suitePath, host.workspace);
+        const toCheck = resultsFiles[0] ? await fromResultsFile(resultsFiles[0], suite, caseId, host) : await fromAnswerFiles(files, suite, caseId, host);
+        const floor = floorOverride ?? suite.minTokensPerSecond;
+        const cases = [];
+        const skipped = [];
+        for (const { suiteCase, samples, measured } of toCheck) {
+            const assertions = assertionsWithFloor(suiteCase, floor);
+            const speed = measured ? [] : assertions.filter((a) => check_SPEED_CHECKS.has(a.type));
+            if (speed.length)
+                skipped.push(`${suiteCase.id} (${speed.map((a) => a.type).join(', ')})`);
+            cases.push(await judged(suiteCase, measured ? assertions : assertions.filter((a) => !check_SPEED_CHECKS.has(a.type)), samples));
+        }
+        const results = resultsOf(suite, cases, skipped);
+        printReport(results, host);
+        return results.passed ? Exit.Pass : Exit.Fail;
+    });
+}
+/** The suite; its problems are an error of the input (exit 2), since nothing can be checked against a broken suite. */
+async function suiteAt(suitePath, workspace) {
+    const absolute = external_node_path_default().resolve(workspace, suitePath);
+    try {
+        return await loadSuite(absolute, displayPathOf(absolute, workspace), { optionLabel: '--suite' });
+    }
+    catch (error) {
+        if (error instanceof SuiteError)
+            throw new InputError(error.message);
+        throw error;
+    }
+}
+function caseNamed(suite, id) {
+    const found = suite.cases.find((c) => c.id === id);
+    if (!found)
+        throw new InputError(`${suite.path} has no case "${id}" (it has: ${suite.cases.map((c) => c.id).join(', ')})`);
+    return found;
+}
+/** An answer read from a file, as a sample that measured nothing. */
+function answerSample(text, index) {
+    return {
+        index,
+        text,
+        finishReason: null,
+        usage: null,
+        tokensPerSecond: null,
+        tokensPerSecondSource: null,
+        ttftMs: null,
+        ttftSource: null,
+        server: null,
+        client: { ttftMs: null, tokensPerSecond: null, totalMs: 0, contentChunks: 0, unavailable: 'an answer read from a file' }
+    };
+}
+async function fromAnswerFiles(files, suite, caseId, host) {
+    const suiteCase = caseNamed(suite, caseId);
+    const samples = [];
+    for (const [index, file] of files.entries()) {
+        try {
+            samples.push(answerSample(await (0,promises_namespaceObject.readFile)(external_node_path_default().resolve(host.workspace, file), 'utf8'), index));
+        }
+        catch (error) {
+            throw new InputError(`answer file '${file}' cannot be read: ${error.code ?? error.message}`);
+        }
+        host.info(`${caseId} sample ${index + 1}: ${file}`);
+    }
+    return [{ suiteCase, samples, measured: false }];
+}
+async function fromResultsFile(file, suite, caseId, host) {
+    const { results } = await readBaselineFile(file, host.workspace, 'results file');
+    const label = `results file '${file}'`;
+    if (caseId) {
+        const suiteCase = caseNamed(suite, caseId);
+        const run = results.cases.find((c) => c.id === caseId);
+        if (!run)
+            throw new InputError(`${label} has no case "${caseId}" (it has: ${results.cases.map((c) => c.id).join(', ') || 'none'})`);
+        return [{ suiteCase, samples: run.samples, measured: true }];
+    }
+    const inSuite = results.cases.filter((c) => suite.cases.some((s) => s.id === c.id));
+    for (const c of results.cases.filter((r) => !inSuite.includes(r)))
+        host.warn(`case "${c.id}" of ${label} is not in ${suite.path}; not checked`);
+    if (inSuite.length === 0)
+        throw new InputError(`${label} holds none of the cases of ${suite.path}`);
+    return inSuite.map((c) => ({ suiteCase: suite.cases.find((s) => s.id === c.id), samples: c.samples, measured: true }));
+}
+/** A case decided as the pipeline decides it: its checks over its samples, and the median figures. */
+async function judged(suiteCase, assertions, samples) {
+    // As the pipeline judges: the prompt names the functions under test when a check names none.
+    const result = await judgeCase(suiteCase.id, assertions, samples, { messages: suiteCase.messages });
+    const measured = samples.filter((s) => !s.error);
+    return { ...result, tokensPerSecond: median(measured.map((s) => s.tokensPerSecond)), ttftMs: median(measured.map((s) => s.ttftMs)) };
+}
+/** The checked cases as a run's results, so the report renders them as it renders a run. */
+function resultsOf(suite, cases, skipped) {
+    const verdict = verdictOf(cases, [], undefined, { failOn: 'any', failOnInconclusive: false });
+    const note = skipped.length ? ` Speed checks skipped, as an answer file holds no speed figures: ${skipped.join('; ')}.` : '';
+    const now = new Date().toISOString();
+    return {
+        schemaVersion: 1,
+        passed: verdict.passed,
+        reason: note && !verdict.reason.endsWith('.') ? `${verdict.reason}.${note}` : `${verdict.reason}${note}`,
+        ...(verdict.failureKind ? { failureKind: verdict.failureKind } : {}),
+        suite: { path: suite.path, ...(suite.name ? { name: suite.name } : {}) },
+        startedAt: now,
+        finishedAt: now,
+        server: null,
+        cases,
+        tokensPerSecond: median(cases.flatMap((c) => c.samples.filter((s) => !s.error).map((s) => s.tokensPerSecond))),
+        speedSource: null,
+        errors: [],
+        environment: { modelgateVersion: MODELGATE_VERSION, node: process.version, platform: process.platform, arch: process.arch }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli/compare.ts
+// `modelgate compare`: two results files side by side, as the action compares a run with its
+// baseline: what newly fails, what got slower, and what changed, in the same report. The exit
+// status is whether the newer run regressed, not whether it passed on its own.
+
+
+
+
+
+
+
+const COMPARE_USAGE = `Usage: modelgate compare BASE.json NEW.json [options]
+
+Compares two results files as the action compares a run with its baseline, and prints the new
+run's report with the regressions first (Markdown) to stdout: checks that newly fail, and speed
+that is confirmed slower. Speed is compared only between runs on the same machine.
+Exit status: 0 when NEW has no regression against BASE, 1 when it has, 2 on a usage error or a
+file that is not a results file.
+
+Options:
+  --max-speed-regression PERCENT a confirmed drop beyond this is a regression (default 5)
+  --fail-on-inconclusive         an undecided speed comparison counts as one too
+  -h, --help
+
+Example:
+  modelgate compare main-results.json modelgate-results.json`;
+async function compareCommand(argv) {
+    const host = createCliHost();
+    return asCommand(COMPARE_USAGE, host, async () => {
+        const { values, positionals } = parseCommandArgs(argv, { [Input.MaxSpeedRegression]: { type: 'string' }, [Input.FailOnInconclusive]: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, true);
+        if (values.help) {
+            process.stdout.write(`${COMPARE_USAGE}\n`);
+            return Exit.Pass;
+        }
+        if (positionals.length !== 2)
+            throw new UsageError(`name two results files, the baseline and the new run (got ${positionals.length})`);
+        const [baseFile = '', newFile = ''] = positionals;
+        const maxSpeedRegressionPercent = parsedFlag(() => parsePositiveNumber(flag(values, Input.MaxSpeedRegression) ?? '', `--${Input.MaxSpeedRegression}`)) ?? SPEED_DEFAULTS.maxRegressionPercent;
+        const base = await readBaselineFile(baseFile, host.workspace, 'baseline');
+        const { results: newer } = await readBaselineFile(newFile, host.workspace, 'new results');
+        const comparison = compareRuns(newer, base.results, base.info, { maxSpeedRegressionPercent });
+        const shown = againstBaseline(newer, comparison, values[Input.FailOnInconclusive] === true);
+        printReport(shown, host);
+        return shown.passed ? Exit.Pass : Exit.Fail;
+    });
+}
+/**
+ * The new run with the comparison in it, its verdict drawn from the comparison alone: a check
+ * that failed in the baseline too is known, not a regression, as with `fail-on: new-failures`.
+ */
+function againstBaseline(newer, comparison, failOnInconclusive) {
+    // The new run's own failure kind says why it failed on its own; here only the comparison decides.
+    const rest = { ...newer };
+    delete rest.failureKind;
+    const stopped = newer.errors.length ? ` The new run stopped early: ${newer.errors[0]}` : '';
+    if (comparison.baseline !== 'found') {
+        return { ...rest, comparison, passed: true, reason: `Not compared, so no regression can be found: ${comparison.note ?? 'no baseline'}.${stopped}` };
+    }
+    const verdict = verdictOf(newer.cases, [], comparison, { failOn: 'new-failures', failOnInconclusive });
+    const count = comparison.regressions;
+    const head = count === 0 ? 'No regression against the baseline.' : `${count === 1 ? 'One regression' : `${count} regressions`} against the baseline.`;
+    return {
+        ...rest,
+        comparison,
+        passed: verdict.passed,
+        reason: `${head} ${verdict.reason}${stopped}`,
+        ...(verdict.failureKind ? { failureKind: verdict.failureKind } : {})
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/results-file.ts
 // The results file, written the same way by the action and the CLI. It cannot be written (a
 // read-only workspace, a path through a file): a warning, and the report still goes everywhere else.
@@ -42441,9 +42752,103 @@ async function saveResultsFile(file, results, host) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cli.ts
-// Runs a suite locally, as the action would, and prints the same report to stdout.
-//   modelgate --suite examples/suite.yml --server connect --base-url http://127.0.0.1:8080/v1
+;// CONCATENATED MODULE: ./src/cli/progress.ts
+// The run's progress on stderr. On a terminal each case gets one line that updates in place as
+// its samples come in (samples done of total, the last decode rate, the time left) and stays
+// once the case is done. In a CI log (CI set) or a pipe, the plain lines the action writes to its
+// log, one per sample: a log keeps every write, and a line rewritten with \r would be all of them.
+/** Whether the updating line is shown: only on a terminal a person watches, never in a CI log. */
+function isLiveTerminal(stream, env) {
+    return stream.isTTY === true && !env.CI;
+}
+function progressWriter(stream, env, now = Date.now) {
+    if (!isLiveTerminal(stream, env))
+        return { write: (line) => void stream.write(line), end: () => { } };
+    return liveProgress(stream, now);
+}
+/**
+ * A sample's line as the pipeline writes it (sampleProgressLine). Read back from the text because
+ * the host is told lines, not samples; a line that does not match is shown as it is, so a change
+ * to the format costs only the updating line, never a message.
+ */
+const SAMPLE_LINE = /^([A-Za-z0-9][A-Za-z0-9._-]*) sample (\d+)\/(\d+): (\S+) tokens\/s(, failed: .*)?\n$/;
+/** "8s", "2m 05s", "1h 03m". */
+function progress_formatDuration(ms) {
+    const seconds = Math.max(0, Math.round(ms / 1000));
+    if (seconds < 60)
+        return `${seconds}s`;
+    const minutes = Math.floor(seconds / 60);
+    if (minutes < 60)
+        return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
+    return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+}
+function liveProgress(stream, now) {
+    const active = new Map();
+    // A case's first sample took from the line before it (the previous case's last sample, or "Replaying …").
+    let lastLineAt = now();
+    let shown = false;
+    const clear = () => {
+        if (shown)
+            stream.write('\r\x1b[2K');
+        shown = false;
+    };
+    const statusOf = (id, c) => `${id} ${c.done}/${c.total} samples · ${c.rate} tokens/s`;
+    const etaOf = (c, at) => {
+        const perSample = (at - c.since) / Math.max(1, c.done - c.doneBefore);
+        return `ETA ${progress_formatDuration(perSample * (c.total - c.done))}`;
+    };
+    // One line, cut to the terminal's width: a line that wraps cannot be taken back with \r.
+    const draw = () => {
+        clear();
+        if (active.size === 0)
+            return;
+        const at = now();
+        const line = [...active].map(([id, c]) => `${statusOf(id, c)} · ${etaOf(c, at)}`).join(' · ');
+        const width = Math.max(20, (stream.columns ?? 80) - 1);
+        stream.write([...line].length > width ? `${[...line].slice(0, width - 1).join('')}…` : line);
+        shown = true;
+    };
+    const permanent = (text) => {
+        clear();
+        stream.write(text);
+    };
+    return {
+        write(line) {
+            const at = now();
+            const sample = SAMPLE_LINE.exec(line);
+            if (!sample) {
+                permanent(line);
+                lastLineAt = at;
+                draw();
+                return;
+            }
+            const [, id = '', done = '0', total = '0', rate = '', failed] = sample;
+            const known = active.get(id);
+            const c = known ?? { done: 0, total: 0, rate: '', since: lastLineAt, doneBefore: Number(done) - 1 };
+            Object.assign(c, { done: Number(done), total: Number(total), rate });
+            active.set(id, c);
+            lastLineAt = at;
+            // A failed sample is said in full and kept: the reason must not be drawn over.
+            if (failed)
+                permanent(line);
+            if (c.done >= c.total) {
+                permanent(`${statusOf(id, c)} · ${progress_formatDuration(at - c.since)}\n`);
+                active.delete(id);
+            }
+            draw();
+        },
+        end() {
+            clear();
+            for (const [id, c] of active)
+                stream.write(`${statusOf(id, c)} · stopped\n`);
+            active.clear();
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli/run.ts
+// `modelgate run` (and `modelgate --suite …`, the form from before there were commands): replays
+// a suite against a model server, as the action does, and prints the same report to stdout.
 
 
 
@@ -42453,12 +42858,15 @@ async function saveResultsFile(file, results, host) {
 
 
 
-function usage() {
+/** The usage, named as it was invoked: `modelgate run` or the bare `modelgate`. */
+function runUsage(invocation = 'modelgate run') {
     const backendLines = backendOptionList().map((option) => `  ${`--${option.name}${option.value}`.padEnd(31)}${option.description}`);
-    return `Usage: modelgate --suite FILE [options]
+    return `Usage: ${invocation} --suite FILE [options]
 
 Replays a modelgate suite against a model server and prints the report (Markdown) to stdout.
-Exit status: 0 when the gate passes, 1 when it fails, 2 on a usage error, 130/143 when\ncancelled by SIGINT/SIGTERM (the report of what was measured is still printed).
+Exit status: 0 when the gate passes, 1 when it fails, 2 on a usage or infrastructure error (a bad
+flag, a missing file, a server that never came up), 130/143 when cancelled by SIGINT/SIGTERM
+(the report of what was measured is still printed).
 
 Options (the action's inputs, same names):
   --suite FILE                   suite YAML (required)
@@ -42476,34 +42884,36 @@ Options (the action's inputs, same names):
   --fail-on-inconclusive         an undecided speed comparison fails too
 ${backendLines.join('\n')}
   --json                         print the results JSON instead of Markdown
-  -h, --help`;
+  -h, --help
+
+Example:
+  ${invocation} --suite modelgate/suite.yml --server connect --base-url http://127.0.0.1:8080/v1`;
 }
 const COMMON_FLAGS = [
     Input.Suite, Input.Server, Input.ApiKey, Input.Model, Input.MinTokensPerSecond, Input.ResultsFile, Input.ServerTimeout, Input.RequestTimeout,
     Input.BaselineFile, Input.FailOn, Input.MaxSpeedRegression, Input.MaxRepeat
 ];
-async function main(argv, env = process.env) {
-    const host = createCliHost();
+async function runCommand(argv, env, invocation = 'modelgate run') {
+    const progress = progressWriter(process.stderr, env);
+    const host = createCliHost((line) => progress.write(line));
+    const usage = runUsage(invocation);
     const stringFlags = [...COMMON_FLAGS, ...backendOptionList().map((option) => option.name)];
     let values;
     try {
-        values = (0,external_node_util_namespaceObject.parseArgs)({
-            args: argv,
-            options: {
-                ...Object.fromEntries(stringFlags.map((name) => [name, { type: 'string' }])),
-                [Input.FailOnInconclusive]: { type: 'boolean' },
-                json: { type: 'boolean' },
-                help: { type: 'boolean', short: 'h' }
-            }
-        }).values;
+        values = parseCommandArgs(argv, {
+            ...Object.fromEntries(stringFlags.map((name) => [name, { type: 'string' }])),
+            [Input.FailOnInconclusive]: { type: 'boolean' },
+            json: { type: 'boolean' },
+            help: { type: 'boolean', short: 'h' }
+        }, false).values;
     }
     catch (error) {
-        process.stderr.write(`${error.message}\n\n${usage()}\n`);
-        return 2;
+        process.stderr.write(`${error.message}\n\n${usage}\n`);
+        return Exit.Error;
     }
     if (values.help) {
-        process.stdout.write(`${usage()}\n`);
-        return 0;
+        process.stdout.write(`${usage}\n`);
+        return Exit.Pass;
     }
     const text = (name) => (typeof values[name] === 'string' ? values[name] : values[name] === true ? 'true' : '');
     let options;
@@ -42515,11 +42925,11 @@ async function main(argv, env = process.env) {
     }
     catch (error) {
         const message = error.message;
-        process.stderr.write(`${logLine(message, host)}\n\n${usage()}\n`);
+        process.stderr.write(`${logLine(message, host)}\n\n${usage}\n`);
         // A value that is wrong still leaves a results file, as in the action; a missing --suite is only a usage error.
         if (text(Input.Suite))
             await saveResultsFile(text(Input.ResultsFile) || 'modelgate-results.json', resultsOfBadInput(text(Input.Suite), message), host);
-        return 2;
+        return Exit.Error;
     }
     if (options.apiKey)
         host.mask(options.apiKey);
@@ -42530,15 +42940,143 @@ async function main(argv, env = process.env) {
     if (llama.hfToken)
         host.mask(llama.hfToken);
     const results = await runPipeline(options, host);
+    progress.end();
     await saveResultsFile(options.resultsFile, results, host);
     // Redacted at the point of writing, and invisible characters shown, as in the comment.
-    process.stdout.write(values.json ? host.redact(`${JSON.stringify(results, null, 2)}\n`) : markdownFor(renderReport(redactedResults(results, host), { maxLength: Number.MAX_SAFE_INTEGER }), host));
+    if (values.json)
+        process.stdout.write(host.redact(`${JSON.stringify(results, null, 2)}\n`));
+    else
+        printReport(results, host);
     if (results.cancelled)
         return exitCodeOf(results.cancelled.signal);
-    return results.passed ? 0 : 1;
+    if (results.passed)
+        return Exit.Pass;
+    // A server that never came up, a file that could not be read: not the model's failure.
+    return results.failureKind === 'infrastructure' ? Exit.Error : Exit.Fail;
+}
+
+;// CONCATENATED MODULE: ./src/cli/validate.ts
+// `modelgate validate`: suite files checked as the run loads them, without a server. Every problem
+// goes to stdout as `file:line case "id": field message`, one a line, as a linter writes them, so
+// an editor or a problem matcher can point at each; what is valid is said on stderr.
+
+
+
+
+
+
+
+const VALIDATE_USAGE = `Usage: modelgate validate SUITE_FILE...
+
+Loads each suite as a run would, without starting a server, and prints every problem it has on
+stdout, one a line: file:line case "id": field message.
+Exit status: 0 when every suite is valid, 1 when one has problems, 2 on a usage error or a
+suite file that cannot be read.
+
+Options:
+  -h, --help
+
+Example:
+  modelgate validate modelgate/*.yml`;
+/** Whether the file is there to be read: one that is not is a missing file (2), not a suite with problems (1). */
+async function readable(file) {
+    try {
+        if (!(await (0,promises_namespaceObject.stat)(file)).isFile())
+            return false;
+        await (0,promises_namespaceObject.access)(file, external_node_fs_namespaceObject.constants.R_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+async function validateCommand(argv) {
+    const host = createCliHost();
+    return asCommand(VALIDATE_USAGE, host, async () => {
+        const { values, positionals: files } = parseCommandArgs(argv, { help: { type: 'boolean', short: 'h' } }, true);
+        if (values.help) {
+            process.stdout.write(`${VALIDATE_USAGE}\n`);
+            return Exit.Pass;
+        }
+        if (files.length === 0)
+            throw new UsageError('name at least one suite file');
+        let status = Exit.Pass;
+        for (const file of files) {
+            const absolute = external_node_path_default().resolve(host.workspace, file);
+            const shown = displayPathOf(absolute, host.workspace);
+            const canRead = await readable(absolute);
+            try {
+                const suite = await loadSuite(absolute, shown, { optionLabel: 'a suite path' });
+                host.info(`${shown}: valid, ${suite.cases.length} case${suite.cases.length === 1 ? '' : 's'}`);
+            }
+            catch (error) {
+                if (!(error instanceof SuiteError))
+                    throw error;
+                // A suite's problems are what the command reports, on stdout; a file that is not there is an error, on stderr.
+                const lines = error.problems.map((problem) => `${logLine(problem, host)}\n`).join('');
+                if (canRead)
+                    process.stdout.write(lines);
+                else
+                    process.stderr.write(lines);
+                status = Math.max(status, canRead ? Exit.Fail : Exit.Error);
+            }
+        }
+        return status;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/cli.ts
+// The modelgate CLI: the action's engine on a suite author's machine. `run` replays a suite as the
+// action does; `check`, `validate` and `compare` need no model. Each command is a file in cli/.
+//   modelgate run --suite examples/suite.yml --server connect --base-url http://127.0.0.1:8080/v1
+//   modelgate check --suite examples/suite.yml --case update-user-status answer.md
+
+
+
+
+
+
+const USAGE = `Usage: modelgate COMMAND [options]
+       modelgate --suite FILE [options]       the same as modelgate run
+
+Commands:
+  run        replay a suite against a model server and gate on the answers and the speed
+  check      run a case's checks on saved answers or a results file, without a model
+  validate   report every problem in suite files, without a server
+  compare    the regressions between two results files
+
+'modelgate COMMAND --help' gives a command's options and an example.
+Exit status: 0 when the gate passes, 1 when it fails, 2 on a usage or infrastructure error
+(a bad flag, a missing file, a server that never came up), 130/143 when a run is cancelled.`;
+const COMMANDS = {
+    run: (argv, env) => runCommand(argv, env),
+    check: (argv) => checkCommand(argv),
+    validate: (argv) => validateCommand(argv),
+    compare: (argv) => compareCommand(argv)
+};
+async function main(argv, env = process.env) {
+    const [first, ...rest] = argv;
+    if (first === undefined) {
+        process.stderr.write(`name a command\n\n${USAGE}\n`);
+        return Exit.Error;
+    }
+    if (first === '--help' || first === '-h') {
+        process.stdout.write(`${USAGE}\n`);
+        return Exit.Pass;
+    }
+    const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+    if (command)
+        return command(rest, env);
+    // Flags first: the form from before there were commands, kept as it was.
+    if (first.startsWith('-'))
+        return runCommand(argv, env, 'modelgate');
+    process.stderr.write(`${forLog(`unknown command '${first}'`)}\n\n${USAGE}\n`);
+    return Exit.Error;
 }
 
 ;// CONCATENATED MODULE: ./src/bin.ts
+// The `modelgate` executable (package.json `bin`, bundled to dist/cli/index.js): runs the CLI and
+// gives its exit status; an error the CLI did not expect is exit status 2, never a stack trace.
 
 main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
