@@ -1,7 +1,7 @@
 // `modelgate check` in-process through main(): a case's checks on saved answers (Markdown, a
 // plain code file) and on the results file a run wrote, where it must give the run's verdict per
 // case, with the fixture server and with the real llama-server on the example's scripted models.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -11,13 +11,13 @@ import { EXAMPLE_DIR, EXAMPLE_SUITE, writeExampleModels, type ExampleModels } fr
 import { main } from '../../src/cli.js'
 import type { RunResults } from '../../src/results.js'
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server.js'
+import { captureCliOutput } from '../support/cli-output.js'
+
+const out = captureCliOutput()
 
 let server: FixtureServer
 let dir: string
 let cwd: string
-let stdout: string
-let stderr: string
-const stderrTTY = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY')
 
 // The fixture server answers with the Java method of the example's good answer.
 const SUITE = `name: fixture
@@ -61,22 +61,10 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'suite.yml'), SUITE)
   cwd = process.cwd()
   process.chdir(dir)
-  Object.defineProperty(process.stderr, 'isTTY', { value: false, configurable: true })
 })
 afterAll(async () => {
   process.chdir(cwd)
-  if (stderrTTY) Object.defineProperty(process.stderr, 'isTTY', stderrTTY)
-  else delete (process.stderr as { isTTY?: boolean }).isTTY
   await server.close()
-})
-beforeEach(() => {
-  stdout = ''
-  stderr = ''
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true))
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true))
-})
-afterEach(() => {
-  jest.restoreAllMocks()
 })
 
 describe('modelgate check on a results file', () => {
@@ -92,57 +80,57 @@ describe('modelgate check on a results file', () => {
   it("gives the run's verdict for every case, and its exit status", async () => {
     expect(verdictsIn(runReport)).toEqual({ 'keeps-validation': '✅ pass', 'guards-codes': '✅ pass', 'wants-require': '❌ fail', 'too-slow': '❌ fail' })
     expect(await check('--suite', 'suite.yml', 'run.json')).toBe(1)
-    expect(verdictsIn(stdout)).toEqual(verdictsIn(runReport))
+    expect(verdictsIn(out.stdout)).toEqual(verdictsIn(runReport))
     // Speed checks are judged on the figures the run measured.
-    expect(stdout).toMatch(/- ❌ `tokens-per-second`: median [\d.]+ tokens\/s \(server, 2 samples\) is below the floor of 1000000000 tokens\/s/)
-    expect(stdout).toContain('**2 of 4 cases passed.** Failed: wants-require (contains); too-slow (tokens-per-second)')
-    expect(stdout).not.toContain('Speed checks skipped')
+    expect(out.stdout).toMatch(/- ❌ `tokens-per-second`: median [\d.]+ tokens\/s \(server, 2 samples\) is below the floor of 1000000000 tokens\/s/)
+    expect(out.stdout).toContain('**2 of 4 cases passed.** Failed: wants-require (contains); too-slow (tokens-per-second)')
+    expect(out.stdout).not.toContain('Speed checks skipped')
   })
 
   it('checks only --case, and exits 0 when it passes', async () => {
     expect(await check('--suite', 'suite.yml', '--case', 'guards-codes', 'run.json')).toBe(0)
-    expect(verdictsIn(stdout)).toEqual({ 'guards-codes': '✅ pass' })
-    expect(stdout.startsWith('### ✅ modelgate passed: fixture\n\n**1 of 1 case passed.**')).toBe(true)
+    expect(verdictsIn(out.stdout)).toEqual({ 'guards-codes': '✅ pass' })
+    expect(out.stdout.startsWith('### ✅ modelgate passed: fixture\n\n**1 of 1 case passed.**')).toBe(true)
   })
 
   it("judges the samples with the suite's checks as they are now, and its floor or --min-tokens-per-second", async () => {
     await writeFile(path.join(dir, 'edited.yml'), SUITE.replace('Objects.requireNonNull', 'userMapper.updateById(user)').replace('repeat: 2', 'repeat: 2\n  min-tokens-per-second: 1000000000'))
     expect(await check('--suite', 'edited.yml', '--case', 'wants-require', 'run.json')).toBe(1)
-    expect(stdout).toContain('✅ `contains`')
-    expect(stdout).toMatch(/- ❌ `tokens-per-second`: median [\d.]+ tokens\/s .* is below the floor of 1000000000 tokens\/s/)
+    expect(out.stdout).toContain('✅ `contains`')
+    expect(out.stdout).toMatch(/- ❌ `tokens-per-second`: median [\d.]+ tokens\/s .* is below the floor of 1000000000 tokens\/s/)
     expect(await check('--suite', 'suite.yml', '--case', 'keeps-validation', '--min-tokens-per-second', '1e9', 'run.json')).toBe(1)
-    expect(stdout).toContain('Failed: keeps-validation (tokens-per-second)')
+    expect(out.stdout).toContain('Failed: keeps-validation (tokens-per-second)')
   })
 
   it('says which cases of the file the suite does not have', async () => {
     await writeFile(path.join(dir, 'fewer.yml'), SUITE.slice(0, SUITE.indexOf('  - id: guards-codes')))
     expect(await check('--suite', 'fewer.yml', 'run.json')).toBe(0)
-    expect(verdictsIn(stdout)).toEqual({ 'keeps-validation': '✅ pass' })
-    expect(stderr).toContain('warning: case "wants-require" of results file \'run.json\' is not in fewer.yml; not checked\n')
+    expect(verdictsIn(out.stdout)).toEqual({ 'keeps-validation': '✅ pass' })
+    expect(out.stderr).toContain('warning: case "wants-require" of results file \'run.json\' is not in fewer.yml; not checked\n')
     expect(await check('--suite', 'fewer.yml', '--case', 'keeps-validation', 'run.json')).toBe(0)
-    stderr = ''
+    out.clear()
     expect(await check('--suite', 'suite.yml', '--case', 'nope', 'run.json')).toBe(2)
-    expect(stderr).toBe('suite.yml has no case "nope" (it has: keeps-validation, guards-codes, wants-require, too-slow)\n')
+    expect(out.stderr).toBe('suite.yml has no case "nope" (it has: keeps-validation, guards-codes, wants-require, too-slow)\n')
   })
 })
 
 describe('modelgate check on answer files', () => {
   it('passes the good answer, saying the speed checks were skipped', async () => {
     expect(await check('--suite', EXAMPLE_SUITE, '--case', 'update-user-status', GOOD)).toBe(0)
-    expect(stdout.startsWith('### ✅ modelgate passed: updateUserStatus keeps its validations\n')).toBe(true)
-    expect(stdout).toContain(
+    expect(out.stdout.startsWith('### ✅ modelgate passed: updateUserStatus keeps its validations\n')).toBe(true)
+    expect(out.stdout).toContain(
       '**1 of 1 case passed.** All 1 case passed. Speed checks skipped, as an answer file holds no speed figures: update-user-status (tokens-per-second).'
     )
-    for (const type of ['error-codes', 'validation', 'not-regex']) expect(stdout).toContain(`- ✅ \`${type}\`: `)
-    expect(stderr).toContain(`update-user-status sample 1: ${GOOD}\n`)
+    for (const type of ['error-codes', 'validation', 'not-regex']) expect(out.stdout).toContain(`- ✅ \`${type}\`: `)
+    expect(out.stderr).toContain(`update-user-status sample 1: ${GOOD}\n`)
   })
 
   it('fails the regressed answer and points at the line', async () => {
     expect(await check('--suite', EXAMPLE_SUITE, '--case', 'update-user-status', GOOD, REGRESSED)).toBe(1)
-    expect(stdout).toContain('**0 of 1 case passed.** Failed: update-user-status (error-codes, validation). Speed checks skipped')
-    expect(stdout).toMatch(/- ❌ `error-codes`: sample 2 of 2: 50001 is never raised by a validation guard/)
-    expect(stdout).toContain('  Line 13 of sample 2:\n\n  ```java\n          log.error("updateUserStatus failed, code 50001", e);\n  ```')
-    expect(stderr).toContain(`update-user-status sample 2: ${REGRESSED}\n`)
+    expect(out.stdout).toContain('**0 of 1 case passed.** Failed: update-user-status (error-codes, validation). Speed checks skipped')
+    expect(out.stdout).toMatch(/- ❌ `error-codes`: sample 2 of 2: 50001 is never raised by a validation guard/)
+    expect(out.stdout).toContain('  Line 13 of sample 2:\n\n  ```java\n          log.error("updateUserStatus failed, code 50001", e);\n  ```')
+    expect(out.stderr).toContain(`update-user-status sample 2: ${REGRESSED}\n`)
   })
 
   it('reads a plain code file as the code of an answer', async () => {
@@ -151,7 +139,7 @@ describe('modelgate check on answer files', () => {
     expect(await check('--suite', EXAMPLE_SUITE, '--case', 'update-user-status', 'UserService.java')).toBe(0)
     await writeFile(path.join(dir, 'Broken.java'), 'public Result updateUserStatus(Long userId) {\n  return Result.ok();\n}\n')
     expect(await check('--suite', EXAMPLE_SUITE, '--case', 'update-user-status', 'Broken.java')).toBe(1)
-    expect(stdout).toContain('❌ `error-codes`')
+    expect(out.stdout).toContain('❌ `error-codes`')
   })
 })
 
@@ -166,10 +154,10 @@ describe('modelgate check, what it cannot do', () => {
       [['--suite', 'suite.yml', '--min-tokens-per-second', 'fast', 'run.json'], "Invalid --min-tokens-per-second 'fast': expected a number above 0."],
       [['--suite', 'suite.yml', '--nope', 'run.json'], "Unknown option '--nope'"]
     ] as const) {
-      stderr = ''
+      out.clear()
       expect(await check(...args)).toBe(2)
-      expect(stderr.startsWith(message)).toBe(true)
-      expect(stderr).toContain(usage)
+      expect(out.stderr.startsWith(message)).toBe(true)
+      expect(out.stderr).toContain(usage)
     }
   })
 
@@ -183,18 +171,18 @@ describe('modelgate check, what it cannot do', () => {
       [['--suite', 'nope.yml', 'run.json'], `suite file not found: nope.yml (--suite is read relative to ${dir})\n`],
       [['--suite', 'broken.yml', '--case', 'a', GOOD], 'broken.yml: 2 problems\nbroken.yml:3 case "a": promt is not a known key (known: id, system, prompt, messages, temperature, seed, max-tokens, top-p, repeat, assert)\nbroken.yml:6 case "b": repeat must be an integer\n']
     ] as const) {
-      stderr = ''
+      out.clear()
       expect(await check(...args)).toBe(2)
-      expect(stderr.slice(0, said.length)).toBe(said)
-      expect(stderr).not.toContain('Usage:')
+      expect(out.stderr.slice(0, said.length)).toBe(said)
+      expect(out.stderr).not.toContain('Usage:')
     }
-    expect(stdout).toBe('')
+    expect(out.stdout).toBe('')
   })
 
   it('explains itself with --help, with an example', async () => {
     expect(await check('--help')).toBe(0)
-    expect(stdout).toContain('Exit status: 0 when every case checked passes, 1 when one fails, 2 on a usage error')
-    expect(stdout).toContain('Examples:\n  modelgate check --suite modelgate/suite.yml --case update-user-status answer.md\n')
+    expect(out.stdout).toContain('Exit status: 0 when every case checked passes, 1 when one fails, 2 on a usage error')
+    expect(out.stdout).toContain('Examples:\n  modelgate check --suite modelgate/suite.yml --case update-user-status answer.md\n')
   })
 })
 
@@ -221,14 +209,14 @@ describe('modelgate check against a run on the real llama-server', () => {
   ] as const)("gives the gate's verdict again from the results file of the %s model", async (name, status) => {
     const run = ['run', '--suite', EXAMPLE_SUITE, '--server', 'llama.cpp', '--model', models[name], '--llama-server-path', llamaServer, '--extra-args=-t 2']
     expect(await main([...run, '--results-file', `${name}.json`], {})).toBe(status)
-    const gate = stdout
-    stdout = ''
+    const gate = out.stdout
+    out.clear()
     expect(await check('--suite', EXAMPLE_SUITE, `${name}.json`)).toBe(status)
-    expect(verdictsIn(stdout)).toEqual(verdictsIn(gate))
+    expect(verdictsIn(out.stdout)).toEqual(verdictsIn(gate))
     const results = JSON.parse(await readFile(path.join(dir, `${name}.json`), 'utf8')) as RunResults
-    expect(verdictsIn(stdout)).toEqual({ 'update-user-status': results.cases[0]!.passed ? '✅ pass' : '❌ fail' })
+    expect(verdictsIn(out.stdout)).toEqual({ 'update-user-status': results.cases[0]!.passed ? '✅ pass' : '❌ fail' })
     // The check lines are the gate's, word for word; the speed floor too, on the figures the run measured.
     const checkLines = (report: string) => report.split('\n').filter((line) => /^- [✅❌] `/.test(line))
-    expect(checkLines(stdout)).toEqual(checkLines(gate))
+    expect(checkLines(out.stdout)).toEqual(checkLines(gate))
   }, 120_000)
 })

@@ -1,7 +1,7 @@
 // `modelgate compare` in-process through main(): results files the pipeline wrote from the
 // fixture server (a passing baseline, a run where a check newly fails), a slowdown in results
 // files made to measure, and files that are not results files, named as such.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -9,13 +9,13 @@ import { main } from '../../src/cli.js'
 import type { RunResults } from '../../src/results.js'
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server.js'
 import { caseResult, repeats, runResults, sample } from '../support/samples.js'
+import { captureCliOutput } from '../support/cli-output.js'
+
+const out = captureCliOutput()
 
 let server: FixtureServer
 let dir: string
 let cwd: string
-let stdout: string
-let stderr: string
-const stderrTTY = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY')
 
 const SUITE = `name: fixture
 cases:
@@ -38,7 +38,6 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'fails.yml'), SUITE.replace('Result.error(50002', 'Objects.requireNonNull'))
   cwd = process.cwd()
   process.chdir(dir)
-  Object.defineProperty(process.stderr, 'isTTY', { value: false, configurable: true })
   jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
   jest.spyOn(process.stderr, 'write').mockImplementation(() => true)
   const run = (suite: string, file: string) => main(['run', '--suite', suite, '--base-url', server.url, '--results-file', file], {})
@@ -47,36 +46,25 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   process.chdir(cwd)
-  if (stderrTTY) Object.defineProperty(process.stderr, 'isTTY', stderrTTY)
-  else delete (process.stderr as { isTTY?: boolean }).isTTY
   await server.close()
-})
-beforeEach(() => {
-  stdout = ''
-  stderr = ''
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true))
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true))
-})
-afterEach(() => {
-  jest.restoreAllMocks()
 })
 
 describe('modelgate compare', () => {
   it('exits 1 and puts the regression first when a check newly fails', async () => {
     expect(await compare('base.json', 'now.json')).toBe(1)
-    expect(stdout.startsWith('### ❌ modelgate failed: fixture\n\n**0 of 1 case passed.** One regression against the baseline. Failed: keeps-validation (contains)\n')).toBe(true)
-    expect(stdout).toContain('**Regression against the baseline:**\n\n- ❌ keeps-validation · `contains` newly failing: ')
-    expect(stdout).toContain('from the baseline file.')
-    expect(stdout).toContain('| Case | Result | Decode tokens/s | Time to first token (ms) | Samples | Against the baseline | Failed checks |')
+    expect(out.stdout.startsWith('### ❌ modelgate failed: fixture\n\n**0 of 1 case passed.** One regression against the baseline. Failed: keeps-validation (contains)\n')).toBe(true)
+    expect(out.stdout).toContain('**Regression against the baseline:**\n\n- ❌ keeps-validation · `contains` newly failing: ')
+    expect(out.stdout).toContain('from the baseline file.')
+    expect(out.stdout).toContain('| Case | Result | Decode tokens/s | Time to first token (ms) | Samples | Against the baseline | Failed checks |')
   })
 
   it('exits 0 when nothing got worse, a check that failed in the baseline too included', async () => {
     expect(await compare('base.json', 'again.json')).toBe(0)
-    expect(stdout).toContain('### ✅ modelgate passed: fixture\n\n**1 of 1 case passed.** No regression against the baseline. All 1 case passed.\n')
-    expect(stdout).not.toContain('against the baseline:**')
-    stdout = ''
+    expect(out.stdout).toContain('### ✅ modelgate passed: fixture\n\n**1 of 1 case passed.** No regression against the baseline. All 1 case passed.\n')
+    expect(out.stdout).not.toContain('against the baseline:**')
+    out.clear()
     expect(await compare('now.json', 'still.json')).toBe(0)
-    expect(stdout).toContain('No regression against the baseline. No new failures. Known failures, also failing in the baseline: keeps-validation (contains).')
+    expect(out.stdout).toContain('No regression against the baseline. No new failures. Known failures, also failing in the baseline: keeps-validation (contains).')
     // What the new run fixed is no regression either.
     expect(await compare('now.json', 'base.json')).toBe(0)
   })
@@ -89,12 +77,12 @@ describe('modelgate compare', () => {
     await write('speed-base.json', runResults([speedCase(150)]))
     await write('speed-now.json', runResults([speedCase(120)]))
     expect(await compare('speed-base.json', 'speed-now.json')).toBe(1)
-    expect(stdout).toContain('One regression against the baseline. Failed: fast-enough (tokens/s −')
-    expect(stdout).toMatch(/^- ❌ fast-enough · decode tokens\/s −20\.0% .*slower/m)
-    expect(stdout).toContain('Failure kind: `speed`')
-    stdout = ''
+    expect(out.stdout).toContain('One regression against the baseline. Failed: fast-enough (tokens/s −')
+    expect(out.stdout).toMatch(/^- ❌ fast-enough · decode tokens\/s −20\.0% .*slower/m)
+    expect(out.stdout).toContain('Failure kind: `speed`')
+    out.clear()
     expect(await compare('--max-speed-regression', '30', 'speed-base.json', 'speed-now.json')).toBe(0)
-    expect(stdout).toContain('No regression against the baseline.')
+    expect(out.stdout).toContain('No regression against the baseline.')
   })
 
   it('says when the runs are from different machines, whose speed cannot be compared', async () => {
@@ -102,7 +90,7 @@ describe('modelgate compare', () => {
     other.fingerprint = { ...other.fingerprint!, machine: { ...other.fingerprint!.machine, cpu: 'Another CPU' } }
     await write('elsewhere.json', other)
     expect(await compare('base.json', 'elsewhere.json')).toBe(0)
-    expect(stdout).toMatch(/\*\*1 of 1 case passed\.\*\* Not compared, so no regression can be found: not comparable: CPU changed from .* to Another CPU \(\d+ cores\)\./)
+    expect(out.stdout).toMatch(/\*\*1 of 1 case passed\.\*\* Not compared, so no regression can be found: not comparable: CPU changed from .* to Another CPU \(\d+ cores\)\./)
   })
 
   it('exits 2 naming a file that is not a results file', async () => {
@@ -112,12 +100,12 @@ describe('modelgate compare', () => {
       [['base.json', 'suite.yml'], "new results 'suite.yml' is not JSON: "],
       [['base.json', 'notes.json'], "new results 'notes.json' is not a modelgate results file (no schemaVersion 1 and cases)\n"]
     ] as const) {
-      stderr = ''
+      out.clear()
       expect(await compare(...args)).toBe(2)
-      expect(stderr.slice(0, said.length)).toBe(said)
-      expect(stderr).not.toContain('Usage:')
+      expect(out.stderr.slice(0, said.length)).toBe(said)
+      expect(out.stderr).not.toContain('Usage:')
     }
-    expect(stdout).toBe('')
+    expect(out.stdout).toBe('')
   })
 
   it('exits 2 with the usage on a usage error, and explains itself with --help', async () => {
@@ -128,13 +116,13 @@ describe('modelgate compare', () => {
       [['--max-speed-regression', 'lots', 'base.json', 'now.json'], "Invalid --max-speed-regression 'lots': expected a number above 0."],
       [['--fail-on', 'any', 'base.json', 'now.json'], "Unknown option '--fail-on'"]
     ] as const) {
-      stderr = ''
+      out.clear()
       expect(await compare(...args)).toBe(2)
-      expect(stderr.startsWith(said)).toBe(true)
-      expect(stderr).toContain(usage)
+      expect(out.stderr.startsWith(said)).toBe(true)
+      expect(out.stderr).toContain(usage)
     }
     expect(await compare('--help')).toBe(0)
-    expect(stdout).toContain('Exit status: 0 when NEW has no regression against BASE, 1 when it has, 2 on a usage error')
-    expect(stdout).toContain('Example:\n  modelgate compare main-results.json modelgate-results.json\n')
+    expect(out.stdout).toContain('Exit status: 0 when NEW has no regression against BASE, 1 when it has, 2 on a usage error')
+    expect(out.stdout).toContain('Example:\n  modelgate compare main-results.json modelgate-results.json\n')
   })
 })
