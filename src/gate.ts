@@ -2,6 +2,7 @@
 import type { Comparison, SpeedDelta } from './compare/types.js'
 import type { FailOn } from './options.js'
 import type { CaseResult, FailureKind } from './results.js'
+import { formatFigure } from './stats.js'
 
 export interface GateOptions {
   failOn: FailOn
@@ -20,6 +21,8 @@ export interface RunEnd {
   cancelled: boolean
   /** Cases of the suite the run never reached. */
   notRun: number
+  /** Set when the run had no case to replay, and why that is a pass (a shard of a small suite). */
+  nothingToRun?: string
 }
 
 const SPEED_CHECKS = new Set(['tokens-per-second', 'ttft'])
@@ -86,8 +89,46 @@ export function verdictOf(
     const failureKind: FailureKind = infrastructure ? 'infrastructure' : quality ? 'quality' : 'speed'
     return { passed: false, reason: `Failed: ${failures.join('; ')}${knownNote ? `.${knownNote}` : ''}`, failureKind }
   }
+  if (cases.length === 0 && end.nothingToRun) return { passed: true, reason: end.nothingToRun }
   if (cases.length === 0) return { passed: false, reason: 'No case was run.', failureKind: 'infrastructure' }
   const inconclusive = comparison?.inconclusive ? ` ${plural(comparison.inconclusive, 'speed comparison')} stayed inconclusive.` : ''
   const allPassed = cases.every((c) => c.passed)
   return { passed: true, reason: `${allPassed ? `All ${plural(cases.length, 'case')} passed.` : 'No new failures.'}${knownNote}${inconclusive}` }
+}
+
+/** One run of a comparison, merged: its name, its verdict and its median decode rate. */
+export interface ComparedRun {
+  label: string
+  passed: boolean
+  reason: string
+  failureKind?: FailureKind
+  tokensPerSecond: number | null
+}
+
+/**
+ * The best of the compared runs: the fastest median decode rate among those that passed every
+ * case. A passing run that measured no rate comes after every one that did.
+ */
+export function bestOf(runs: readonly ComparedRun[]): ComparedRun | undefined {
+  const rate = (run: ComparedRun) => run.tokensPerSecond ?? -Infinity
+  return runs.filter((run) => run.passed).reduce<ComparedRun | undefined>((best, run) => (best === undefined || rate(run) > rate(best) ? run : best), undefined)
+}
+
+/** Which failure says most about a comparison: one of the infrastructure first, as it leaves figures missing. */
+const FAILURE_ORDER: FailureKind[] = ['infrastructure', 'cancelled', 'quality', 'speed']
+
+/**
+ * A comparison passes when every compared run passed its own gate, as each would alone; the
+ * reason names each that failed, and the best run.
+ */
+export function comparisonVerdict(runs: readonly ComparedRun[]): Verdict {
+  const failed = runs.filter((run) => !run.passed)
+  const best = bestOf(runs)
+  const rate = best?.tokensPerSecond ?? null
+  const bestNote = best ? ` Best: ${best.label}${rate !== null ? `, ${formatFigure(rate)} tokens/s` : ''}.` : ' No model passed every case.'
+  if (failed.length === 0) return { passed: true, reason: `All ${plural(runs.length, 'model')} passed every case.${bestNote}` }
+  const kinds = new Set(failed.map((run) => run.failureKind))
+  const failureKind = FAILURE_ORDER.find((kind) => kinds.has(kind)) ?? 'quality'
+  const each = failed.map((run) => `${run.label}: ${run.reason.replace(/\.$/, '')}.`).join(' ')
+  return { passed: false, reason: `${failed.length} of ${plural(runs.length, 'model')} failed. ${each}${bestNote}`, failureKind }
 }

@@ -1,7 +1,8 @@
 // The action's inputs, read through @actions/core into the run options the CLI builds from flags.
 import * as core from '@actions/core'
 import type { RunHost } from './host/types.js'
-import { Input, parseBoolean, parseRunOptions, type RunOptions } from './options.js'
+import { Input, parseBoolean, parseRunOptions, parseShard, type RunOptions } from './options.js'
+import type { RunResults } from './results.js'
 
 export interface ActionInputs extends RunOptions {
   githubToken: string
@@ -26,4 +27,19 @@ export function readInputs(host: RunHost): ActionInputs {
     comment: parseBoolean(core.getInput(Input.Comment), host.optionLabel(Input.Comment), true),
     commentTag: core.getInput(Input.CommentTag) || 'modelgate'
   }
+}
+
+/**
+ * The label and shard of a run whose inputs were wrong, read as far as they can be: its results
+ * file then tells the merge which shard failed, rather than leaving it missing.
+ */
+export function partOfMerge(): Pick<RunResults, 'label' | 'shard'> {
+  const label = core.getInput(Input.Label).trim() || core.getInput(Input.Model).trim()
+  let shard: RunResults['shard']
+  try {
+    shard = parseShard(core.getInput(Input.Shard), Input.Shard)
+  } catch {
+    shard = undefined
+  }
+  return { ...(label ? { label } : {}), ...(shard ? { shard } : {}) }
 }

@@ -20,7 +20,12 @@ export const Input = {
   FailOn: 'fail-on',
   MaxSpeedRegression: 'max-speed-regression',
   MaxRepeat: 'max-repeat',
-  FailOnInconclusive: 'fail-on-inconclusive'
+  FailOnInconclusive: 'fail-on-inconclusive',
+  Concurrency: 'concurrency',
+  Shard: 'shard',
+  Mode: 'mode',
+  MergeFrom: 'merge-from',
+  Label: 'label'
 } as const
 
 export const Output = {
@@ -32,7 +37,8 @@ export const Output = {
   CommentUrl: 'comment-url',
   Regressions: 'regressions',
   Baseline: 'baseline',
-  FailureKind: 'failure-kind'
+  FailureKind: 'failure-kind',
+  Best: 'best'
 } as const
 
 /** State the main step leaves for the post step; each backend keeps its own names beside it. */
@@ -64,12 +70,33 @@ export interface RunOptions {
   /** Most samples a speed case takes while its comparison is inconclusive. */
   maxRepeat: number
   failOnInconclusive: boolean
+  /**
+   * Most samples in flight at once for cases without a speed check; unset: the server's slot
+   * count (llama.cpp's `total_slots`), else 1. Speed cases always run alone.
+   */
+  concurrency?: number
+  /** Run only this part of the suite (`2/4`), for a later `merge` to gather. */
+  shard?: ShardOf
+  /** `run` replays the suite; `merge` gathers the results files of other runs (shards, models) into one report. */
+  mode: RunMode
+  /** The folder `merge` reads results files from (download-artifact's `path`). */
+  mergeFrom?: string
+  /** Names this run among others in a merge: a model comparison's column. Default: the model input. */
+  label?: string
 }
 
 export const BASELINE_MODES = ['auto', 'save', 'off'] as const
 export type BaselineMode = (typeof BASELINE_MODES)[number]
 export const FAIL_ON = ['any', 'new-failures'] as const
 export type FailOn = (typeof FAIL_ON)[number]
+export const RUN_MODES = ['run', 'merge'] as const
+export type RunMode = (typeof RUN_MODES)[number]
+
+/** Shard `index` of `count` (1-based): the cases whose id hashes there (src/shard/select.ts). */
+export interface ShardOf {
+  index: number
+  count: number
+}
 
 const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
 
@@ -142,12 +169,35 @@ function parseTimeoutMs(value: string, source: string, fallbackSeconds: number):
 
 /** Most samples a speed case may take, as a case's `repeat` may ask for at most. */
 const MAX_REPEAT = 100
+/** Most requests in flight at once: far above the slots a local server has. */
+const MAX_CONCURRENCY = 64
+/** A matrix has at most 256 jobs, so no more shards than that. */
+const MAX_SHARDS = 256
+
+/** `2/4`: the second of four shards. */
+export function parseShard(value: string, source: string): ShardOf | undefined {
+  if (value.trim() === '') return undefined
+  const match = value.trim().match(/^(\d+)\s*\/\s*(\d+)$/)
+  const index = Number(match?.[1])
+  const count = Number(match?.[2])
+  if (!match || index < 1 || count < 1 || index > count || count > MAX_SHARDS) {
+    throw new Error(`Invalid ${source} ${shown(value)}: expected K/N, the K-th of N shards (1 ≤ K ≤ N ≤ ${MAX_SHARDS}), e.g. 2/4.`)
+  }
+  return { index, count }
+}
 
 /**
  * The run options, read by name. `label` names a value the way its user wrote it, for error
  * messages: `input 'server'` in the action, `--server` in the CLI.
  */
 export function parseRunOptions(read: (name: string) => string, label: (name: string) => string): RunOptions {
+  const mode = parseChoice(read(Input.Mode), RUN_MODES, 'run', label(Input.Mode))
+  const shard = parseShard(read(Input.Shard), label(Input.Shard))
+  const mergeFrom = read(Input.MergeFrom).trim() || undefined
+  if (mode === 'merge' && !mergeFrom) throw new Error(`Missing ${label(Input.MergeFrom)}: with mode 'merge', the folder the runs' results files were downloaded to.`)
+  if (mode === 'merge' && shard) throw new Error(`${label(Input.Shard)} is for mode 'run': a merge reads every shard.`)
+  if (mode === 'run' && mergeFrom) throw new Error(`${label(Input.MergeFrom)} is for mode 'merge': set mode: merge to gather results files.`)
+  const concurrency = read(Input.Concurrency).trim() === '' ? undefined : parseWholeNumber(read(Input.Concurrency), label(Input.Concurrency), 1, MAX_CONCURRENCY)
   return {
     suitePath: read(Input.Suite),
     backend: parseBackend(read(Input.Server), label(Input.Server)),
@@ -163,6 +213,11 @@ export function parseRunOptions(read: (name: string) => string, label: (name: st
     failOn: parseChoice(read(Input.FailOn), FAIL_ON, 'any', label(Input.FailOn)),
     maxSpeedRegressionPercent: parsePositiveNumber(read(Input.MaxSpeedRegression), label(Input.MaxSpeedRegression)) ?? 5,
     maxRepeat: parseWholeNumber(read(Input.MaxRepeat), label(Input.MaxRepeat), 15, MAX_REPEAT),
-    failOnInconclusive: parseBoolean(read(Input.FailOnInconclusive), label(Input.FailOnInconclusive))
+    failOnInconclusive: parseBoolean(read(Input.FailOnInconclusive), label(Input.FailOnInconclusive)),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(shard ? { shard } : {}),
+    mode,
+    ...(mergeFrom ? { mergeFrom } : {}),
+    ...(read(Input.Label).trim() || read(Input.Model).trim() ? { label: read(Input.Label).trim() || read(Input.Model).trim() } : {})
   }
 }

@@ -13,10 +13,11 @@ import { readMachineFacts } from './environment/machine.js'
 import { verdictOf } from './gate.js'
 import type { RunHost } from './host/types.js'
 import { Input, State, type RunOptions } from './options.js'
-import { replayCases, replayMore, type ReplayTarget } from './replay.js'
-import type { CaseResult, FigureSource, RunResults, SampleResult, ServerReport } from './results.js'
+import { replayCases, replayMore, serverSlots, type ReplayTarget } from './replay.js'
+import type { CaseResult, FigureSource, ReplaySchedule, RunResults, SampleResult, ServerReport } from './results.js'
 import { driverOf } from './server/registry.js'
 import { ServerStartError, type ServerSession } from './server/types.js'
+import { casesOfShard, shardName } from './shard/select.js'
 import { formatFigure, median } from './stats.js'
 import { displayPathOf, loadSuite, type Suite, type SuiteCase } from './suite/index.js'
 import { MODELGATE_VERSION } from './version.js'
@@ -31,6 +32,7 @@ export const SPEED_CASE_REPEAT = 5
 // More samples for an inconclusive speed comparison come in steps of this many.
 const MORE_SAMPLES_STEP = 5
 
+/** A case whose figures are checked: it takes more samples, and each runs with nothing else in flight. */
 const isSpeedCase = (assertions: readonly Assertion[]) => assertions.some((a) => a.type === 'tokens-per-second' || a.type === 'ttft')
 
 /** The speed floor a case is held to: its own check, else the input's, else the suite's. */
@@ -39,13 +41,15 @@ export function assertionsWithFloor(suiteCase: SuiteCase, floor: number | undefi
   return hasOwn || floor === undefined ? suiteCase.assertions : [...suiteCase.assertions, { type: 'tokens-per-second', min: floor }]
 }
 
-function speedSourceOf(samples: SampleResult[]): RunResults['speedSource'] {
+/** Which source the figures of these samples came from, for `speedSource`. */
+export function speedSourceOf(samples: SampleResult[]): RunResults['speedSource'] {
   const sources = new Set(samples.map((s) => s.tokensPerSecondSource).filter((s): s is FigureSource => s !== null))
   if (sources.size === 0) return null
   return sources.size === 1 ? [...sources][0]! : 'mixed'
 }
 
-function environmentOf(): RunResults['environment'] {
+/** Where this process runs, for `environment`: the run that wrote the results. */
+export function environmentOf(): RunResults['environment'] {
   const env = process.env
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
   return {
@@ -63,9 +67,10 @@ function environmentOf(): RunResults['environment'] {
 
 /**
  * The results of a run that never started because its options were wrong: the error, so the
- * results file exists in every outcome, as the README promises.
+ * results file exists in every outcome, as the README promises. A shard says which it was, so
+ * the merge names it as failed rather than missing.
  */
-export function resultsOfBadInput(suitePath: string, message: string): RunResults {
+export function resultsOfBadInput(suitePath: string, message: string, part: Pick<RunResults, 'label' | 'shard'> = {}): RunResults {
   const now = new Date().toISOString()
   return {
     schemaVersion: 1,
@@ -80,6 +85,7 @@ export function resultsOfBadInput(suitePath: string, message: string): RunResult
     speedSource: null,
     errors: [message],
     failureKind: 'infrastructure',
+    ...part,
     environment: environmentOf()
   }
 }
@@ -96,13 +102,21 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
   let baseline: FoundBaseline | undefined
   let fingerprint: Fingerprint | undefined
   let keys: BaselineKeys | undefined
+  let schedule: ReplaySchedule | undefined
+  // The suite's cases this run replays: a shard's, else all of them.
+  let planned: SuiteCase[] = []
   const machine = readMachineFacts().catch(() => undefined)
 
   try {
     suite = await loadSuite(absoluteSuite, displayPathOf(absoluteSuite, workspace), { optionLabel: host.optionLabel(Input.Suite) })
+    planned = options.shard ? casesOfShard(suite.cases, options.shard) : suite.cases
+    if (options.shard) host.info(`Shard ${shardName(options.shard)}: ${planned.length} of the suite's ${suite.cases.length} cases${planned.length ? ` (${planned.map((c) => c.id).join(', ')})` : ''}`)
     const facts = await machine
     fingerprint = facts ? fingerprintOf(facts) : undefined
-    keys = { suite: suiteKeyOf(suite.path), machine: fingerprint?.machineHash ?? 'unknown' }
+    // Each shard keeps a baseline of its own cases: one whole-suite key would hold whichever shard saved last.
+    const suiteKey = suiteKeyOf(options.shard ? `${suite.path} shard ${shardName(options.shard)}` : suite.path)
+    keys = { suite: suiteKey, machine: fingerprint?.machineHash ?? 'unknown' }
+    if (planned.length === 0) throw new NothingToRun()
     // Looked up while the server loads its model; a bad baseline file is said once the samples are in.
     const lookup = lookForBaseline(options, host, keys).then(
       (found) => ({ found, error: undefined }),
@@ -121,7 +135,7 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
       modelBaseDir: options.model ? workspace : path.dirname(absoluteSuite),
       suitePath: suite.path
     })
-    host.info(`Replaying ${suite.cases.length} cases against ${session.model} at ${session.baseUrl}`)
+    host.info(`Replaying ${planned.length} cases against ${session.model} at ${session.baseUrl}`)
     const target: ReplayTarget = {
       baseUrl: session.baseUrl,
       apiKey: session.apiKey,
@@ -136,17 +150,24 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
     // so a comparison's interval is narrow on its side and a slowdown shows after a few samples.
     const speedRepeat = savesBaseline(options, host) ? options.maxRepeat : SPEED_CASE_REPEAT
     const repeatOf = (suiteCase: SuiteCase) => (!suiteCase.repeatGiven && isSpeedCase(assertionsOf(suiteCase)) ? speedRepeat : suiteCase.repeat)
+    const runsAlone = (suiteCase: SuiteCase) => isSpeedCase(assertionsOf(suiteCase))
+    schedule = await scheduleOf(options, target, planned, runsAlone)
+    if (schedule.concurrency > 1 && schedule.sharedCases > 0) {
+      const alone = schedule.aloneCases ? `; each sample of the ${schedule.aloneCases} speed ${schedule.aloneCases === 1 ? 'case' : 'cases'} alone` : ''
+      host.info(`Up to ${schedule.concurrency} samples at a time for the ${schedule.sharedCases} cases without a speed check${alone}`)
+    }
     const progress = { onWait: (message: string) => host.info(message), signal: host.cancelled }
-    const replay = await replayCases(target, suite.cases, { ...progress, onSample: (suiteCase, sample) => host.info(sampleProgressLine(suiteCase, sample, repeatOf(suiteCase))) }, repeatOf)
+    const onSample = (suiteCase: SuiteCase, sample: SampleResult) => host.info(sampleProgressLine(suiteCase, sample, repeatOf(suiteCase)))
+    const replay = await replayCases(target, planned, { ...progress, onSample }, repeatOf, { concurrency: schedule.concurrency, runsAlone })
     if (replay.abortedBy) errors.push(replay.abortedBy)
-    if (host.cancelled.aborted) errors.push(cancelledMessage(host.cancelled, replay.samples, suite.cases, repeatOf))
+    if (host.cancelled.aborted) errors.push(cancelledMessage(host.cancelled, replay.samples, planned, repeatOf))
     const judge = async (suiteCase: SuiteCase, samples: SampleResult[]): Promise<CaseResult> => {
       // The prompt tells the code checks which functions are under test when a check names none.
       const judged = await judgeCase(suiteCase.id, assertionsOf(suiteCase), samples, { messages: suiteCase.messages })
       const measured = samples.filter((s) => !s.error)
       return { ...judged, tokensPerSecond: median(measured.map((s) => s.tokensPerSecond)), ttftMs: median(measured.map((s) => s.ttftMs)) }
     }
-    for (const suiteCase of suite.cases) {
+    for (const suiteCase of planned) {
       // A sample cut off by cancellation measured nothing.
       const samples = (replay.samples.get(suiteCase.id) ?? []).filter((s) => s.errorKind !== 'cancelled')
       // A case the run never reached has nothing to judge: it is listed as not run, and the error says why.
@@ -161,7 +182,7 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
       if (error) errors.push(error)
     }
   } catch (error) {
-    errors.push((error as Error).message)
+    if (!(error instanceof NothingToRun)) errors.push((error as Error).message)
     if (error instanceof ServerStartError) failedStart = error.report
   } finally {
     if (session) await session.stop()
@@ -183,23 +204,46 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
     speedSource: speedSourceOf(samples),
     errors,
     ...(host.cancelled.aborted ? { cancelled: { signal: String(host.cancelled.reason), at: new Date().toISOString() } } : {}),
-    ...(suite && cases.length < suite.cases.length ? { notRun: suite.cases.filter((c) => !cases.some((r) => r.id === c.id)).map((c) => c.id) } : {}),
+    ...(suite && cases.length < planned.length ? { notRun: planned.filter((c) => !cases.some((r) => r.id === c.id)).map((c) => c.id) } : {}),
     ...(fingerprint ? { fingerprint } : {}),
+    ...(options.label ? { label: options.label } : {}),
+    ...(options.shard ? { shard: options.shard } : {}),
+    ...(schedule ? { schedule } : {}),
     environment: environmentOf()
   }
   const saving = shouldSave(options, host, errors)
   const comparison = saving ? undefined : compareWithBaseline(results, baseline, options, Boolean(host.baselines?.stores.length))
   if (comparison) results.comparison = comparison
-  const verdict = verdictOf(cases, errors, comparison, options, { cancelled: host.cancelled.aborted, notRun: results.notRun?.length ?? 0 })
+  // A shard may hold none of a small suite's cases: it passes, having nothing to judge.
+  const nothingToRun = suite && options.shard && planned.length === 0 ? `Shard ${shardName(options.shard)} holds none of the suite's ${suite.cases.length} cases; nothing to run.` : undefined
+  const verdict = verdictOf(cases, errors, comparison, options, { cancelled: host.cancelled.aborted, notRun: results.notRun?.length ?? 0, ...(nothingToRun ? { nothingToRun } : {}) })
   results.passed = verdict.passed
   results.reason = verdict.reason
   if (verdict.failureKind) results.failureKind = verdict.failureKind
-  if (keys && saving) {
+  if (keys && saving && planned.length > 0) {
     const saved = await saveBaseline(host.baselines?.stores ?? [], results, keys, host)
     if (saved.length > 0) host.info(`Saved this run as the baseline (${saved.join(', ')})`)
     else if (!host.baselines?.stores.length) host.warn(`${host.optionLabel(Input.Baseline)} 'save': there is nowhere to keep a baseline here (no Actions cache, no runner)`)
   }
   return results
+}
+
+/** Ends a run before any server starts: the shard holds none of the suite's cases. */
+class NothingToRun extends Error {}
+
+/**
+ * How many samples may be in flight: the option, else the server's slots, else 1. A case with a
+ * speed check (a suite floor gives every case one) runs alone whatever the number.
+ */
+async function scheduleOf(options: RunOptions, target: ReplayTarget, planned: readonly SuiteCase[], runsAlone: (c: SuiteCase) => boolean): Promise<ReplaySchedule> {
+  const slots = options.concurrency === undefined ? await serverSlots(target) : undefined
+  const aloneCases = planned.filter(runsAlone).length
+  return {
+    concurrency: options.concurrency ?? slots ?? 1,
+    concurrencySource: options.concurrency !== undefined ? 'option' : slots !== undefined ? 'server' : 'default',
+    aloneCases,
+    sharedCases: planned.length - aloneCases
+  }
 }
 
 /** "cancelled by SIGINT after 13 of 15 samples; what was measured is kept" */

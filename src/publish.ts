@@ -1,6 +1,7 @@
 // Where a run's report goes: the sticky PR comment, the job summary, the results file and the
 // step outputs. A comment that cannot be posted is a warning; the other places still get the
-// report, so a result is never lost.
+// report, so a result is never lost. A shard's report is the merge's to publish: a shard writes
+// only its results file and outputs.
 import * as core from '@actions/core'
 import * as github from '@actions/github'
 import { createGitHubClient, GitHubUnanswered, rateLimitOf, untilAborted, type GitHubTiming, type RateLimit } from './github/client.js'
@@ -11,6 +12,7 @@ import { markdownFor, redactedResults } from './hygiene.js'
 import { renderReport } from './report.js'
 import { saveResultsFile } from './results-file.js'
 import type { RunResults } from './results.js'
+import { shardName } from './shard/select.js'
 import { formatFigure } from './stats.js'
 
 export function pullRequestOf(context: typeof github.context): CommentTarget | undefined {
@@ -71,14 +73,22 @@ export async function publishResults(results: RunResults, options: PublishOption
   if (resultsPath) core.setOutput(Output.ResultsFile, resultsPath)
   const shown = redactedResults(results, host)
 
+  // A comparison counts every model's cases.
+  const cases = results.variants ? results.variants.flatMap((run) => run.cases) : results.cases
   core.setOutput(Output.Passed, String(results.passed))
-  core.setOutput(Output.CasesPassed, String(results.cases.filter((c) => c.passed).length))
-  core.setOutput(Output.CasesFailed, String(results.cases.filter((c) => !c.passed).length))
+  core.setOutput(Output.CasesPassed, String(cases.filter((c) => c.passed).length))
+  core.setOutput(Output.CasesFailed, String(cases.filter((c) => !c.passed).length))
   core.setOutput(Output.TokensPerSecond, results.tokensPerSecond === null ? '' : formatFigure(results.tokensPerSecond))
   core.setOutput(Output.Regressions, String(results.comparison?.regressions ?? 0))
   // No comparison was asked for (baseline: off) or possible: as good as no baseline.
   core.setOutput(Output.Baseline, results.comparison?.baseline ?? 'missing')
   core.setOutput(Output.FailureKind, results.failureKind ?? '')
+  if (results.best !== undefined) core.setOutput(Output.Best, results.best)
+
+  if (results.shard) {
+    host.info(`Shard ${shardName(results.shard)}: no job summary or comment; the merge (mode: merge) publishes one for every shard.`)
+    return
+  }
 
   try {
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdownFor(renderReport(shown, { maxLength: 1024 * 1024 - 1024 }), host)).write()

@@ -1,10 +1,11 @@
 // Replays the suite's cases against the server through the `openai` SDK, streamed, and times
-// each sample twice: as the server reports it and as the client saw the stream.
+// each sample twice: as the server reports it and as the client saw the stream. Cases whose
+// figures are not checked may share the server, up to its slots; the others never do.
 import OpenAI from 'openai'
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions'
 import { badPortMessage, isPassingConnectionFault, rootCauseOf } from './errors.js'
 import type { ClientFigures, SampleResult, ServerFigures } from './results.js'
-import { WAIT_NOTICE_EVERY_MS } from './server/probe.js'
+import { originOf, WAIT_NOTICE_EVERY_MS } from './server/probe.js'
 import type { Engine } from './server/types.js'
 import type { SuiteCase } from './suite/index.js'
 
@@ -75,6 +76,9 @@ const RETRY_DELAYS_MS = [500, 1000, 2000]
 /** How often the warm-up asks again while the server loads its model. */
 const LOADING_POLL_MS = 1000
 
+/** How long the slot count may take to read: a server that is up answers /props at once. */
+const PROPS_TIMEOUT_MS = 5000
+
 /** How much of an answer that is not an event stream its error quotes. */
 const QUOTED_CHARS = 200
 
@@ -129,7 +133,13 @@ async function watchedFetch(input: string | URL | Request, init?: RequestInit): 
   return watched
 }
 
-export function createClient(target: ReplayTarget): OpenAI {
+/**
+ * The SDK client for a target. `ownConnections` sends every request on a connection of its own
+ * (`Connection: close`): with several streams in flight llama-server closes kept-alive
+ * connections as soon as a response ends, and a request sent on one as it closes fails with
+ * "other side closed" (measured: 5 of 40 samples, each then retried half a second later).
+ */
+export function createClient(target: ReplayTarget, { ownConnections = false } = {}): OpenAI {
   return new OpenAI({
     baseURL: target.baseUrl,
     // The SDK insists on a key; local servers mostly take none.
@@ -140,7 +150,8 @@ export function createClient(target: ReplayTarget): OpenAI {
     // The SDK would print a broken stream's raw text with console.error: server text reaching the
     // log unescaped. The sample's error already says what broke.
     logLevel: 'off',
-    fetch: watchedFetch
+    fetch: watchedFetch,
+    ...(ownConnections ? { defaultHeaders: { connection: 'close' } } : {})
   })
 }
 
@@ -478,16 +489,30 @@ export async function replayMore(
   return { samples }
 }
 
+/** How replayCases shares the server among the cases. */
+export interface ReplaySharing {
+  /** Most samples in flight at once for the cases that need not run alone. */
+  concurrency: number
+  /** Whether a case's figures are checked: each of its samples then runs with nothing else in flight. */
+  runsAlone(suiteCase: SuiteCase): boolean
+}
+
+/** A run that shares nothing: every sample alone, in the suite's order. */
+const ONE_AT_A_TIME: ReplaySharing = { concurrency: 1, runsAlone: () => true }
+
 /**
- * Replays every case × repeat one at a time (speed is measured, so samples must not share the
- * server). Stops early when the server is gone: a connection failure makes every later sample
- * fail the same way, and the samples already taken are kept; so does a cancelled run.
+ * Replays every case × repeat. With concurrency 1 (the default) one sample at a time, in the
+ * suite's order. Above it, the cases that run alone go first, each sample with nothing else in
+ * flight, so their speed figures are the server's alone; then the others, up to `concurrency`
+ * samples at once. Stops early when the server is gone: a connection failure makes every later
+ * sample fail the same way, and the samples already taken are kept; so does a cancelled run.
  */
 export async function replayCases(
   target: ReplayTarget,
   cases: readonly SuiteCase[],
   progress: ReplayProgress = {},
-  repeatOf: (suiteCase: SuiteCase) => number = (suiteCase) => suiteCase.repeat
+  repeatOf: (suiteCase: SuiteCase) => number = (suiteCase) => suiteCase.repeat,
+  sharing: ReplaySharing = ONE_AT_A_TIME
 ): Promise<ReplayOutcome> {
   const samples = new Map<string, SampleResult[]>(cases.map((c) => [c.id, []]))
   if (cases[0]) {
@@ -495,11 +520,69 @@ export async function replayCases(
     if (failure?.kind === 'cancelled') return { samples, cancelled: true }
     if (failure) return { samples, abortedBy: `warm-up request failed: ${failure.message}` }
   }
-  for (const suiteCase of cases) {
+  const shares = sharing.concurrency > 1
+  const alone = shares ? cases.filter((c) => sharing.runsAlone(c)) : cases
+  for (const suiteCase of alone) {
     const taken = await replayMore(target, suiteCase, 0, repeatOf(suiteCase), progress)
     samples.set(suiteCase.id, taken.samples)
     if (taken.cancelled) return { samples, cancelled: true }
     if (taken.abortedBy) return { samples, abortedBy: taken.abortedBy }
   }
-  return { samples }
+  if (!shares) return { samples }
+  const together = cases.filter((c) => !sharing.runsAlone(c))
+  return { samples, ...(await replayTogether(target, together, progress, repeatOf, sharing.concurrency, samples)) }
+}
+
+/**
+ * Every sample of `cases`, up to `concurrency` in flight at once, started in the suite's order.
+ * Once a sample finds the server gone, or the run is cancelled, no other starts; those in flight
+ * finish (a cancelled one at once) and are kept, so each case keeps its first samples.
+ */
+async function replayTogether(
+  target: ReplayTarget,
+  cases: readonly SuiteCase[],
+  progress: ReplayProgress,
+  repeatOf: (suiteCase: SuiteCase) => number,
+  concurrency: number,
+  samples: Map<string, SampleResult[]>
+): Promise<Omit<ReplayOutcome, 'samples'>> {
+  const client = createClient(target, { ownConnections: true })
+  const queue = cases.flatMap((suiteCase) => Array.from({ length: repeatOf(suiteCase) }, (_, index) => ({ suiteCase, index })))
+  let next = 0
+  let abortedBy: string | undefined
+  let cancelled = false
+  const worker = async () => {
+    while (next < queue.length && abortedBy === undefined && !cancelled && !progress.signal?.aborted) {
+      const { suiteCase, index } = queue[next++]!
+      const { sample, failure } = await measureSample(client, target, suiteCase, index, progress.signal)
+      samples.get(suiteCase.id)!.push(sample)
+      progress.onSample?.(suiteCase, sample)
+      if (failure?.kind === 'cancelled') cancelled = true
+      else if (failure?.kind === 'connection') abortedBy ??= failure.message
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker))
+  // Samples finish in any order; a case's are kept in the order they were asked for.
+  for (const suiteCase of cases) samples.get(suiteCase.id)!.sort((a, b) => a.index - b.index)
+  if (cancelled || progress.signal?.aborted) return { cancelled: true }
+  return abortedBy === undefined ? {} : { abortedBy }
+}
+
+/**
+ * The requests a llama-server answers at once: its slots (`/props` `total_slots`, set by
+ * `-np`). Undefined for another engine, or when the server does not say.
+ */
+export async function serverSlots(target: Pick<ReplayTarget, 'baseUrl' | 'apiKey' | 'engine'>): Promise<number | undefined> {
+  if (target.engine !== 'llama.cpp') return undefined
+  try {
+    const response = await fetch(`${originOf(target.baseUrl)}/props`, {
+      headers: target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {},
+      signal: AbortSignal.timeout(PROPS_TIMEOUT_MS)
+    })
+    if (!response.ok) return undefined
+    const slots = ((await response.json()) as { total_slots?: unknown }).total_slots
+    return typeof slots === 'number' && Number.isInteger(slots) && slots >= 1 ? slots : undefined
+  } catch {
+    return undefined
+  }
 }

@@ -4,7 +4,8 @@ import type { CaseComparison, Comparison, SpeedDelta } from './compare/types.js'
 import { extractCodeBlocks } from './checks/code/extract.js'
 import { formatParameterCount } from './environment/model.js'
 import type { CaseResult, CheckResult, FailureKind, RunResults, SampleResult } from './results.js'
-import { formatFigure } from './stats.js'
+import { shardName } from './shard/select.js'
+import { formatFigure, median } from './stats.js'
 
 /** GitHub rejects issue comments longer than this. */
 export const GITHUB_COMMENT_LIMIT = 65_536
@@ -303,6 +304,49 @@ function speedNote(results: RunResults): string {
   return `_${said} Median over all measured samples: ${formatFigure(results.tokensPerSecond)} tokens/s._`
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+/** How replay shared the server, in one line: which figures were taken with nothing else in flight. */
+function renderSchedule(results: RunResults): string {
+  const schedule = results.schedule
+  if (!schedule) return ''
+  const { concurrency, sharedCases, aloneCases } = schedule
+  const why = {
+    option: 'as `concurrency` asks',
+    server: `the server's ${concurrency === 1 ? 'one slot' : `${concurrency} slots`}`,
+    default: 'the server reports no slot count'
+  }[schedule.concurrencySource]
+  if (concurrency === 1) return `_Samples ran one at a time (concurrency 1: ${why})._`
+  if (sharedCases === 0) return `_Samples ran one at a time: every case has a speed check, and those run alone (concurrency ${concurrency}, ${why}, is for cases without one)._`
+  const alone = aloneCases ? `; each sample of the ${plural(aloneCases, 'speed case')} ran alone, with nothing else in flight` : ''
+  return `_Up to ${concurrency} samples ran at once (${why}) for the ${plural(sharedCases, 'case')} without a speed check, whose figures were taken sharing the server${alone}._`
+}
+
+/** The results files a merge read, and the shards it found none for; open when one is missing or failed. */
+function renderMergeSources(results: RunResults): string {
+  const merge = results.merge
+  if (!merge) return ''
+  const comparing = Boolean(results.variants?.length)
+  const part = (shard: { index: number; count: number }) => (shard.count > 1 ? shardName(shard) : 'whole suite')
+  const rows = [
+    ...merge.sources.map((source) => {
+      const result = source.stopped ? `⚠️ stopped early: ${escapeMarkdown(source.stopped)}` : source.passed ? '✅ passed' : '❌ failed'
+      return { ...source, cells: [part(source.shard), String(source.cases), result, escapeMarkdown(source.runner ?? '–'), escapeMarkdown(source.file)] }
+    }),
+    ...merge.missing.map((gone) => {
+      const held = gone.cases.length ? `its cases: ${gone.cases.map(escapeMarkdown).join(', ')}` : 'it holds no case'
+      return { ...gone, cells: [part(gone.shard), '–', `❌ no results file (${held})`, '–', '–'] }
+    })
+  ]
+    // In the order of the matrix: by model, then by shard.
+    .sort((a, b) => a.label.localeCompare(b.label) || a.shard.index - b.shard.index)
+    .map((row) => `| ${[...(comparing ? [escapeMarkdown(row.label)] : []), ...row.cells].join(' | ')} |`)
+  const head = comparing ? ['| Model | Shard | Cases | Result | Runner | Results file |', '|---|---|---:|---|---|---|'] : ['| Shard | Cases | Result | Runner | Results file |', '|---|---:|---|---|---|']
+  const trouble = merge.missing.length > 0 || merge.sources.some((source) => source.stopped)
+  const files = plural(merge.sources.length, 'results file')
+  return [trouble ? '<details open>' : '<details>', `<summary>Merged from ${files} in ${escapeMarkdown(merge.from)}</summary>`, '', ...head, ...rows, '', '</details>'].join('\n')
+}
+
 /** What each failure kind tells the reader to look at. */
 const FAILURE_KINDS: Record<FailureKind, string> = {
   quality: "the model's answers failed a check.",
@@ -343,20 +387,90 @@ function compose(results: RunResults, options: RenderOptions, budget: OutputBudg
   const shown = { ...results, cases: results.cases.slice(0, caseRows) }
   if (results.cases.length) parts.push(renderCaseTable(shown))
   if (caseRows < results.cases.length) parts.push(`_${results.cases.length - caseRows} more cases are left out to fit the comment; the results file has them all._`)
-  parts.push(speedNote(results), renderChart(shown))
+  parts.push(speedNote(results), renderSchedule(results), renderChart(shown))
   const compared = new Map(comparison?.cases.map((c) => [c.id, c]))
   if (budget !== 0) parts.push(...shown.cases.map((c) => renderCaseDetails(c, budget, compared.get(c.id))))
   else if (results.cases.length) parts.push('_Outputs are left out to fit the comment; the results file has them all._')
-  parts.push(renderServer(results), renderLogTail(results))
+  parts.push(renderMergeSources(results), renderServer(results), renderLogTail(results))
   return parts.filter(Boolean).join('\n\n') + '\n'
+}
+
+/** A compared run's name in a table: its label, which the merge always sets. */
+const runName = (run: RunResults) => escapeMarkdown(run.label ?? run.server?.model ?? 'model')
+
+/** The cell of one case in one compared run: its verdict and the checks it failed. */
+function comparedCell(run: RunResults, id: string): string {
+  const c = run.cases.find((r) => r.id === id)
+  if (!c) return 'not run'
+  if (c.passed) return '✅'
+  return `❌ ${[...new Set(failedChecks(c).map((check) => `\`${check.type}\``))].join(', ')}`
+}
+
+/** Models as columns: each one's verdict and medians, then each case's result. */
+function renderComparisonTable(results: RunResults): string {
+  const runs = results.variants!
+  const ids = [...new Set([...runs.flatMap((run) => run.cases.map((c) => c.id)), ...runs.flatMap((run) => run.notRun ?? [])])]
+  const measured = (run: RunResults) => run.cases.flatMap((c) => c.samples.filter((s) => !s.error))
+  const row = (label: string, cells: string[]) => `| ${label} | ${cells.join(' | ')} |`
+  return [
+    row('Case', runs.map(runName)),
+    row('---', runs.map(() => '---')),
+    row('**Result**', runs.map((run) => (run.passed ? '✅ passed' : '❌ failed'))),
+    row('**Cases passed**', runs.map((run) => `${run.cases.filter((c) => c.passed).length} of ${run.cases.length + (run.notRun?.length ?? 0)}`)),
+    row('**Median decode tokens/s**', runs.map((run) => formatFigure(run.tokensPerSecond))),
+    row('**Median time to first token (ms)**', runs.map((run) => formatFigure(median(measured(run).map((s) => s.ttftMs))))),
+    ...ids.map((id) => row(escapeMarkdown(id), runs.map((run) => comparedCell(run, id))))
+  ].join('\n')
+}
+
+function renderComparisonVerdict(results: RunResults): string {
+  const runs = results.variants!
+  const outcome = results.passed ? 'passed' : 'failed'
+  const title = `### ${results.passed ? '✅' : '❌'} modelgate ${outcome}${results.suite.name ? `: ${escapeMarkdown(results.suite.name)}` : ''}`
+  const total = Math.max(...runs.map((run) => run.cases.length + (run.notRun?.length ?? 0)))
+  const kind = results.failureKind ? `\n\nFailure kind: \`${results.failureKind}\` — ${FAILURE_KINDS[results.failureKind]}` : ''
+  const best = runs.find((run) => run.label === results.best)
+  const passing = runs.filter((run) => run.passed).length
+  const bestLine = best
+    ? `**Best: ${runName(best)}** — ${passing === 1 ? 'the only model that passes every case' : `the fastest median decode of the ${passing} models that pass every case`}, ${formatFigure(best.tokensPerSecond)} tokens/s.`
+    : '**No model passes every case.**'
+  const env = results.environment
+  const link = runLink(env?.runUrl, 'this workflow run')
+  const judged = env?.sha ? `\n\nJudged \`${shortSha(env.sha)}\`${link ? ` in ${link}` : ''}.` : ''
+  return `${title}\n\n**${plural(runs.length, 'model')} compared on ${plural(total, 'case')}.** ${escapeMarkdown(results.reason)}${kind}\n\n${bestLine}${judged}`
+}
+
+/** Each compared run's own case table and server, folded, so the table above stays the summary. */
+function renderComparedRun(run: RunResults): string {
+  const body = [run.cases.length ? renderCaseTable(run) : '', speedNote(run), renderServer(run)].filter(Boolean).join('\n\n')
+  return ['<details>', `<summary>${run.passed ? '✅' : '❌'} ${runName(run)}: ${escapeMarkdown(run.reason)}</summary>`, '', body, '', '</details>'].join('\n')
+}
+
+/** A comparison: the verdict and the best model, the table, then each model folded; the folds go first when it is too long. */
+function renderComparison(results: RunResults, options: RenderOptions, limit: number): string {
+  const compose = (details: boolean) => {
+    const parts = [options.marker ?? '', renderComparisonVerdict(results)]
+    if (results.errors.length) parts.push(results.errors.map((e) => `> ⚠️ ${escapeMarkdown(e)}`).join('\n>\n'))
+    parts.push(renderComparisonTable(results))
+    if (details) parts.push(...results.variants!.map(renderComparedRun))
+    else parts.push("_Each model's cases and server are left out to fit the comment; the results file has them all._")
+    parts.push(renderMergeSources(results))
+    return parts.filter(Boolean).join('\n\n') + '\n'
+  }
+  const body = compose(true)
+  if (body.length <= limit) return body
+  const short = compose(false)
+  return short.length <= limit ? short : `${short.slice(0, limit - 200)}\n\n_Cut to fit GitHub's limit; the results file has the whole report._\n`
 }
 
 /**
  * Renders the run. When the body would pass `maxLength`, outputs are trimmed first, then left
- * out, then case rows; the verdict is never cut.
+ * out, then case rows; the verdict is never cut. A model comparison (merged results with
+ * `variants`) has a layout of its own: models as columns.
  */
 export function renderReport(results: RunResults, options: RenderOptions = {}): string {
   const limit = options.maxLength ?? GITHUB_COMMENT_LIMIT
+  if (results.variants?.length) return renderComparison(results, options, limit)
   const all = results.cases.length
   let body = compose(results, options, null, all)
   if (body.length <= limit) return body

@@ -3,6 +3,7 @@
 import type { Comparison } from './compare/types.js'
 import type { Fingerprint } from './environment/fingerprint.js'
 import type { ModelFacts } from './environment/model.js'
+import type { ShardOf } from './options.js'
 
 /** Where a figure came from: the server's own report, or the client's timing of the stream. */
 export type FigureSource = 'server' | 'client'
@@ -102,6 +103,43 @@ export interface ServerReport {
  */
 export type FailureKind = 'quality' | 'speed' | 'infrastructure' | 'cancelled'
 
+/** How replay shared the server among the cases. */
+export interface ReplaySchedule {
+  /** Most samples in flight at once for cases without a speed check. */
+  concurrency: number
+  /** Where that number came from: the `concurrency` option, the server's slots (llama.cpp `/props` `total_slots`), or 1 when neither said. */
+  concurrencySource: 'option' | 'server' | 'default'
+  /** Cases with a speed or time-to-first-token check: each of their samples ran with nothing else in flight. */
+  aloneCases: number
+  /** Cases without one, whose samples ran up to `concurrency` at once when that is above 1. */
+  sharedCases: number
+}
+
+/** One results file a merge read. */
+export interface MergeSource {
+  /** Its path under the merge's folder. */
+  file: string
+  /** The run's label (its model, unless the `label` option named it). */
+  label: string
+  /** Which shard it replayed; 1/1 for a whole-suite run. */
+  shard: ShardOf
+  /** Cases it judged. */
+  cases: number
+  passed: boolean
+  /** The error that stopped it early, when one did. */
+  stopped?: string
+  runner?: string
+}
+
+/** What a merge gathered, and what it did not find. */
+export interface MergeInfo {
+  /** The folder it read, as given. */
+  from: string
+  sources: MergeSource[]
+  /** Shards that left no results file, with the suite's cases they hold. */
+  missing: { label: string; shard: ShardOf; cases: string[] }[]
+}
+
 export interface RunResults {
   schemaVersion: 1
   passed: boolean
@@ -128,6 +166,18 @@ export interface RunResults {
   fingerprint?: Fingerprint
   /** This run against the baseline, when one was looked for. */
   comparison?: Comparison
+  /** The run's name among others in a merge (the `label` option, else the `model` option). */
+  label?: string
+  /** Set on a sharded run: the part of the suite it replayed. */
+  shard?: ShardOf
+  /** How replay was scheduled. */
+  schedule?: ReplaySchedule
+  /** Set on merged results: what was read from where. */
+  merge?: MergeInfo
+  /** A merge of runs with different labels (a model comparison): each one's merged results, in the order first read. */
+  variants?: RunResults[]
+  /** Of a comparison: the label of the fastest (median decode tokens/s) of the runs that passed every case. */
+  best?: string
   environment: {
     modelgateVersion: string
     node: string

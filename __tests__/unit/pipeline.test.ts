@@ -255,7 +255,8 @@ describe('the run options', () => {
       failOn: 'any',
       maxSpeedRegressionPercent: 5,
       maxRepeat: 15,
-      failOnInconclusive: false
+      failOnInconclusive: false,
+      mode: 'run'
     })
   })
 })

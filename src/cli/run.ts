@@ -34,6 +34,9 @@ Options (the action's inputs, same names):
   --max-speed-regression PERCENT a confirmed drop beyond this fails (default 5)
   --max-repeat N                 most samples while a speed comparison is undecided (default 15)
   --fail-on-inconclusive         an undecided speed comparison fails too
+  --concurrency N                samples of quality-only cases in flight at once (default: the server's slots)
+  --shard K/N                    run the K-th of N deterministic parts of the suite
+  --label NAME                   this run's name in a model comparison (default: the model)
 ${backendLines.join('\n')}
   --json                         print the results JSON instead of Markdown
   -h, --help
@@ -44,7 +47,7 @@ Example:
 
 const COMMON_FLAGS = [
   Input.Suite, Input.Server, Input.ApiKey, Input.Model, Input.MinTokensPerSecond, Input.ResultsFile, Input.ServerTimeout, Input.RequestTimeout,
-  Input.BaselineFile, Input.FailOn, Input.MaxSpeedRegression, Input.MaxRepeat
+  Input.BaselineFile, Input.FailOn, Input.MaxSpeedRegression, Input.MaxRepeat, Input.Concurrency, Input.Shard, Input.Label
 ]
 
 export async function runCommand(argv: string[], env: NodeJS.ProcessEnv, invocation = 'modelgate run'): Promise<number> {
