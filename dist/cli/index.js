@@ -19256,7 +19256,7 @@ function median(values) {
     return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 /** A rate or duration as people read it: 148.78 → "148.8", 6114.3 → "6114". */
-function formatFigure(value) {
+function stats_formatFigure(value) {
     if (value === null || value === undefined || !Number.isFinite(value))
         return '–';
     if (Math.abs(value) >= 1000)
@@ -19281,18 +19281,18 @@ function medianBoundCheck(spec) {
         required: [spec.bound],
         evaluate: (assertion, samples) => {
             const limit = Number(assertion[spec.bound]);
-            const limitText = `${floor ? 'floor' : 'ceiling'} ${formatFigure(limit)} ${spec.unit}`;
+            const limitText = `${floor ? 'floor' : 'ceiling'} ${stats_formatFigure(limit)} ${spec.unit}`;
             const measured = samples.filter((s) => spec.value(s) !== null);
             const value = median(measured.map(spec.value));
             if (value === null)
                 return { passed: false, message: `no sample reported a ${spec.figure} (${limitText})` };
             const sources = [...new Set(measured.map(spec.source).filter((s) => s !== null))].sort();
             const count = `${measured.length} sample${measured.length === 1 ? '' : 's'}`;
-            const seen = `median ${spec.medianOf}${formatFigure(value)} ${spec.unit} (${sources.join('+') || 'none'}, ${count})`;
+            const seen = `median ${spec.medianOf}${stats_formatFigure(value)} ${spec.unit} (${sources.join('+') || 'none'}, ${count})`;
             const passed = floor ? value >= limit : value <= limit;
             if (passed)
-                return { passed, message: `${seen} ${floor ? '≥' : '≤'} ${floor ? 'floor' : 'ceiling'} ${formatFigure(limit)}${floor ? '' : ` ${spec.unit}`}` };
-            return { passed, message: `${seen} is ${floor ? 'below' : 'above'} the ${floor ? 'floor' : 'ceiling'} of ${formatFigure(limit)} ${spec.unit}` };
+                return { passed, message: `${seen} ${floor ? '≥' : '≤'} ${floor ? 'floor' : 'ceiling'} ${stats_formatFigure(limit)}${floor ? '' : ` ${spec.unit}`}` };
+            return { passed, message: `${seen} is ${floor ? 'below' : 'above'} the ${floor ? 'floor' : 'ceiling'} of ${stats_formatFigure(limit)} ${spec.unit}` };
         }
     };
 }
@@ -19352,6 +19352,7 @@ async function judgeCase(id, assertions, samples, context) {
 }
 
 ;// CONCATENATED MODULE: ./src/gate.ts
+
 const SPEED_CHECKS = new Set(['tokens-per-second', 'ttft']);
 // Failures of the server or the network, not of the model's answer.
 const INFRASTRUCTURE_ERRORS = new Set(['timeout', 'connection', 'http', 'stream']);
@@ -19411,11 +19412,39 @@ function verdictOf(cases, errors, comparison, options, end = { cancelled: false,
         const failureKind = infrastructure ? 'infrastructure' : quality ? 'quality' : 'speed';
         return { passed: false, reason: `Failed: ${failures.join('; ')}${knownNote ? `.${knownNote}` : ''}`, failureKind };
     }
+    if (cases.length === 0 && end.nothingToRun)
+        return { passed: true, reason: end.nothingToRun };
     if (cases.length === 0)
         return { passed: false, reason: 'No case was run.', failureKind: 'infrastructure' };
     const inconclusive = comparison?.inconclusive ? ` ${plural(comparison.inconclusive, 'speed comparison')} stayed inconclusive.` : '';
     const allPassed = cases.every((c) => c.passed);
     return { passed: true, reason: `${allPassed ? `All ${plural(cases.length, 'case')} passed.` : 'No new failures.'}${knownNote}${inconclusive}` };
+}
+/**
+ * The best of the compared runs: the fastest median decode rate among those that passed every
+ * case. A passing run that measured no rate comes after every one that did.
+ */
+function bestOf(runs) {
+    const rate = (run) => run.tokensPerSecond ?? -Infinity;
+    return runs.filter((run) => run.passed).reduce((best, run) => (best === undefined || rate(run) > rate(best) ? run : best), undefined);
+}
+/** Which failure says most about a comparison: one of the infrastructure first, as it leaves figures missing. */
+const FAILURE_ORDER = (/* unused pure expression or super */ null && (['infrastructure', 'cancelled', 'quality', 'speed']));
+/**
+ * A comparison passes when every compared run passed its own gate, as each would alone; the
+ * reason names each that failed, and the best run.
+ */
+function comparisonVerdict(runs) {
+    const failed = runs.filter((run) => !run.passed);
+    const best = bestOf(runs);
+    const rate = best?.tokensPerSecond ?? null;
+    const bestNote = best ? ` Best: ${best.label}${rate !== null ? `, ${formatFigure(rate)} tokens/s` : ''}.` : ' No model passed every case.';
+    if (failed.length === 0)
+        return { passed: true, reason: `All ${plural(runs.length, 'model')} passed every case.${bestNote}` };
+    const kinds = new Set(failed.map((run) => run.failureKind));
+    const failureKind = FAILURE_ORDER.find((kind) => kinds.has(kind)) ?? 'quality';
+    const each = failed.map((run) => `${run.label}: ${run.reason.replace(/\.$/, '')}.`).join(' ');
+    return { passed: false, reason: `${failed.length} of ${plural(runs.length, 'model')} failed. ${each}${bestNote}`, failureKind };
 }
 
 ;// CONCATENATED MODULE: ./src/hygiene.ts
@@ -21631,7 +21660,12 @@ const Input = {
     FailOn: 'fail-on',
     MaxSpeedRegression: 'max-speed-regression',
     MaxRepeat: 'max-repeat',
-    FailOnInconclusive: 'fail-on-inconclusive'
+    FailOnInconclusive: 'fail-on-inconclusive',
+    Concurrency: 'concurrency',
+    Shard: 'shard',
+    Mode: 'mode',
+    MergeFrom: 'merge-from',
+    Label: 'label'
 };
 const Output = {
     Passed: 'passed',
@@ -21642,7 +21676,8 @@ const Output = {
     CommentUrl: 'comment-url',
     Regressions: 'regressions',
     Baseline: 'baseline',
-    FailureKind: 'failure-kind'
+    FailureKind: 'failure-kind',
+    Best: 'best'
 };
 /** State the main step leaves for the post step; each backend keeps its own names beside it. */
 const State = {
@@ -21650,6 +21685,7 @@ const State = {
 };
 const BASELINE_MODES = ['auto', 'save', 'off'];
 const FAIL_ON = ['any', 'new-failures'];
+const RUN_MODES = ['run', 'merge'];
 const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 /**
  * A value as the user gave it, for a message: quoted, on one line and short, so a pasted
@@ -21722,11 +21758,37 @@ function parseTimeoutMs(value, source, fallbackSeconds) {
 }
 /** Most samples a speed case may take, as a case's `repeat` may ask for at most. */
 const MAX_REPEAT = 100;
+/** Most requests in flight at once: far above the slots a local server has. */
+const MAX_CONCURRENCY = 64;
+/** A matrix has at most 256 jobs, so no more shards than that. */
+const MAX_SHARDS = 256;
+/** `2/4`: the second of four shards. */
+function parseShard(value, source) {
+    if (value.trim() === '')
+        return undefined;
+    const match = value.trim().match(/^(\d+)\s*\/\s*(\d+)$/);
+    const index = Number(match?.[1]);
+    const count = Number(match?.[2]);
+    if (!match || index < 1 || count < 1 || index > count || count > MAX_SHARDS) {
+        throw new Error(`Invalid ${source} ${options_shown(value)}: expected K/N, the K-th of N shards (1 ≤ K ≤ N ≤ ${MAX_SHARDS}), e.g. 2/4.`);
+    }
+    return { index, count };
+}
 /**
  * The run options, read by name. `label` names a value the way its user wrote it, for error
  * messages: `input 'server'` in the action, `--server` in the CLI.
  */
 function parseRunOptions(read, label) {
+    const mode = parseChoice(read(Input.Mode), RUN_MODES, 'run', label(Input.Mode));
+    const shard = parseShard(read(Input.Shard), label(Input.Shard));
+    const mergeFrom = read(Input.MergeFrom).trim() || undefined;
+    if (mode === 'merge' && !mergeFrom)
+        throw new Error(`Missing ${label(Input.MergeFrom)}: with mode 'merge', the folder the runs' results files were downloaded to.`);
+    if (mode === 'merge' && shard)
+        throw new Error(`${label(Input.Shard)} is for mode 'run': a merge reads every shard.`);
+    if (mode === 'run' && mergeFrom)
+        throw new Error(`${label(Input.MergeFrom)} is for mode 'merge': set mode: merge to gather results files.`);
+    const concurrency = read(Input.Concurrency).trim() === '' ? undefined : parseWholeNumber(read(Input.Concurrency), label(Input.Concurrency), 1, MAX_CONCURRENCY);
     return {
         suitePath: read(Input.Suite),
         backend: parseBackend(read(Input.Server), label(Input.Server)),
@@ -21742,7 +21804,12 @@ function parseRunOptions(read, label) {
         failOn: parseChoice(read(Input.FailOn), FAIL_ON, 'any', label(Input.FailOn)),
         maxSpeedRegressionPercent: parsePositiveNumber(read(Input.MaxSpeedRegression), label(Input.MaxSpeedRegression)) ?? 5,
         maxRepeat: parseWholeNumber(read(Input.MaxRepeat), label(Input.MaxRepeat), 15, MAX_REPEAT),
-        failOnInconclusive: parseBoolean(read(Input.FailOnInconclusive), label(Input.FailOnInconclusive))
+        failOnInconclusive: parseBoolean(read(Input.FailOnInconclusive), label(Input.FailOnInconclusive)),
+        ...(concurrency !== undefined ? { concurrency } : {}),
+        ...(shard ? { shard } : {}),
+        mode,
+        ...(mergeFrom ? { mergeFrom } : {}),
+        ...(read(Input.Label).trim() || read(Input.Model).trim() ? { label: read(Input.Label).trim() || read(Input.Model).trim() } : {})
     };
 }
 
@@ -40829,7 +40896,8 @@ class BedrockOpenAI extends OpenAI {
 //# sourceMappingURL=index.mjs.map
 ;// CONCATENATED MODULE: ./src/replay.ts
 // Replays the suite's cases against the server through the `openai` SDK, streamed, and times
-// each sample twice: as the server reports it and as the client saw the stream.
+// each sample twice: as the server reports it and as the client saw the stream. Cases whose
+// figures are not checked may share the server, up to its slots; the others never do.
 
 
 
@@ -40863,6 +40931,8 @@ const DEFAULT_READY_TIMEOUT_MS = 300_000;
 const RETRY_DELAYS_MS = [500, 1000, 2000];
 /** How often the warm-up asks again while the server loads its model. */
 const LOADING_POLL_MS = 1000;
+/** How long the slot count may take to read: a server that is up answers /props at once. */
+const PROPS_TIMEOUT_MS = 5000;
 /** How much of an answer that is not an event stream its error quotes. */
 const QUOTED_CHARS = 200;
 const watches = new WeakMap();
@@ -40905,7 +40975,13 @@ async function watchedFetch(input, init) {
     watches.set(watched, watch);
     return watched;
 }
-function createClient(target) {
+/**
+ * The SDK client for a target. `ownConnections` sends every request on a connection of its own
+ * (`Connection: close`): with several streams in flight llama-server closes kept-alive
+ * connections as soon as a response ends, and a request sent on one as it closes fails with
+ * "other side closed" (measured: 5 of 40 samples, each then retried half a second later).
+ */
+function createClient(target, { ownConnections = false } = {}) {
     return new OpenAI({
         baseURL: target.baseUrl,
         // The SDK insists on a key; local servers mostly take none.
@@ -40916,7 +40992,8 @@ function createClient(target) {
         // The SDK would print a broken stream's raw text with console.error: server text reaching the
         // log unescaped. The sample's error already says what broke.
         logLevel: 'off',
-        fetch: watchedFetch
+        fetch: watchedFetch,
+        ...(ownConnections ? { defaultHeaders: { connection: 'close' } } : {})
     });
 }
 function requestOf(target, suiteCase, maxTokens = suiteCase.maxTokens) {
@@ -41199,12 +41276,16 @@ async function replayMore(target, suiteCase, fromIndex, count, progress = {}) {
     }
     return { samples };
 }
+/** A run that shares nothing: every sample alone, in the suite's order. */
+const ONE_AT_A_TIME = { concurrency: 1, runsAlone: () => true };
 /**
- * Replays every case × repeat one at a time (speed is measured, so samples must not share the
- * server). Stops early when the server is gone: a connection failure makes every later sample
- * fail the same way, and the samples already taken are kept; so does a cancelled run.
+ * Replays every case × repeat. With concurrency 1 (the default) one sample at a time, in the
+ * suite's order. Above it, the cases that run alone go first, each sample with nothing else in
+ * flight, so their speed figures are the server's alone; then the others, up to `concurrency`
+ * samples at once. Stops early when the server is gone: a connection failure makes every later
+ * sample fail the same way, and the samples already taken are kept; so does a cancelled run.
  */
-async function replayCases(target, cases, progress = {}, repeatOf = (suiteCase) => suiteCase.repeat) {
+async function replayCases(target, cases, progress = {}, repeatOf = (suiteCase) => suiteCase.repeat, sharing = ONE_AT_A_TIME) {
     const samples = new Map(cases.map((c) => [c.id, []]));
     if (cases[0]) {
         const failure = await warmUp(createClient(target), target, cases[0], progress);
@@ -41213,7 +41294,9 @@ async function replayCases(target, cases, progress = {}, repeatOf = (suiteCase) 
         if (failure)
             return { samples, abortedBy: `warm-up request failed: ${failure.message}` };
     }
-    for (const suiteCase of cases) {
+    const shares = sharing.concurrency > 1;
+    const alone = shares ? cases.filter((c) => sharing.runsAlone(c)) : cases;
+    for (const suiteCase of alone) {
         const taken = await replayMore(target, suiteCase, 0, repeatOf(suiteCase), progress);
         samples.set(suiteCase.id, taken.samples);
         if (taken.cancelled)
@@ -41221,7 +41304,82 @@ async function replayCases(target, cases, progress = {}, repeatOf = (suiteCase) 
         if (taken.abortedBy)
             return { samples, abortedBy: taken.abortedBy };
     }
-    return { samples };
+    if (!shares)
+        return { samples };
+    const together = cases.filter((c) => !sharing.runsAlone(c));
+    return { samples, ...(await replayTogether(target, together, progress, repeatOf, sharing.concurrency, samples)) };
+}
+/**
+ * Every sample of `cases`, up to `concurrency` in flight at once, started in the suite's order.
+ * Once a sample finds the server gone, or the run is cancelled, no other starts; those in flight
+ * finish (a cancelled one at once) and are kept, so each case keeps its first samples.
+ */
+async function replayTogether(target, cases, progress, repeatOf, concurrency, samples) {
+    const client = createClient(target, { ownConnections: true });
+    const queue = cases.flatMap((suiteCase) => Array.from({ length: repeatOf(suiteCase) }, (_, index) => ({ suiteCase, index })));
+    let next = 0;
+    let abortedBy;
+    let cancelled = false;
+    const worker = async () => {
+        while (next < queue.length && abortedBy === undefined && !cancelled && !progress.signal?.aborted) {
+            const { suiteCase, index } = queue[next++];
+            const { sample, failure } = await measureSample(client, target, suiteCase, index, progress.signal);
+            samples.get(suiteCase.id).push(sample);
+            progress.onSample?.(suiteCase, sample);
+            if (failure?.kind === 'cancelled')
+                cancelled = true;
+            else if (failure?.kind === 'connection')
+                abortedBy ??= failure.message;
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+    // Samples finish in any order; a case's are kept in the order they were asked for.
+    for (const suiteCase of cases)
+        samples.get(suiteCase.id).sort((a, b) => a.index - b.index);
+    if (cancelled || progress.signal?.aborted)
+        return { cancelled: true };
+    return abortedBy === undefined ? {} : { abortedBy };
+}
+/**
+ * The requests a llama-server answers at once: its slots (`/props` `total_slots`, set by
+ * `-np`). Undefined for another engine, or when the server does not say.
+ */
+async function serverSlots(target) {
+    if (target.engine !== 'llama.cpp')
+        return undefined;
+    try {
+        const response = await fetch(`${originOf(target.baseUrl)}/props`, {
+            headers: target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {},
+            signal: AbortSignal.timeout(PROPS_TIMEOUT_MS)
+        });
+        if (!response.ok)
+            return undefined;
+        const slots = (await response.json()).total_slots;
+        return typeof slots === 'number' && Number.isInteger(slots) && slots >= 1 ? slots : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/shard/select.ts
+// Which cases a shard replays. A case belongs to a shard by a hash of its id alone, never by its
+// place in the suite: adding, removing or moving a case leaves every other case where it was, so
+// a shard's baseline stays comparable and a re-run shard replays what it replayed before.
+
+/** `2/4`, as the option is written and the report names a shard. */
+function shardName(shard) {
+    return `${shard.index}/${shard.count}`;
+}
+/** The 1-based shard of `count` that the case `id` belongs to. */
+function shardOfCase(id, count) {
+    // 48 bits of sha256: uniform enough for any count up to 256, and exact in a JS number.
+    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(id).digest().readUIntBE(0, 6);
+    return (hash % count) + 1;
+}
+/** The cases of `shard`, in the suite's order. */
+function casesOfShard(cases, shard) {
+    return cases.filter((c) => shardOfCase(c.id, shard.count) === shard.index);
 }
 
 ;// CONCATENATED MODULE: external "node:buffer"
@@ -41789,26 +41947,30 @@ function displayPathOf(absolute, workspace) {
 
 
 
+
 /** The line each measured sample gets in the log, in the action and the CLI alike. */
 function sampleProgressLine(suiteCase, sample, total = suiteCase.repeat) {
-    return `${suiteCase.id} sample ${sample.index + 1}/${total}: ${formatFigure(sample.tokensPerSecond)} tokens/s${sample.error ? `, failed: ${sample.error}` : ''}`;
+    return `${suiteCase.id} sample ${sample.index + 1}/${total}: ${stats_formatFigure(sample.tokensPerSecond)} tokens/s${sample.error ? `, failed: ${sample.error}` : ''}`;
 }
 /** Samples a speed case takes when the suite does not say: as llama-bench does. */
 const SPEED_CASE_REPEAT = 5;
 // More samples for an inconclusive speed comparison come in steps of this many.
 const MORE_SAMPLES_STEP = 5;
+/** A case whose figures are checked: it takes more samples, and each runs with nothing else in flight. */
 const isSpeedCase = (assertions) => assertions.some((a) => a.type === 'tokens-per-second' || a.type === 'ttft');
 /** The speed floor a case is held to: its own check, else the input's, else the suite's. */
 function assertionsWithFloor(suiteCase, floor) {
     const hasOwn = suiteCase.assertions.some((a) => a.type === 'tokens-per-second');
     return hasOwn || floor === undefined ? suiteCase.assertions : [...suiteCase.assertions, { type: 'tokens-per-second', min: floor }];
 }
+/** Which source the figures of these samples came from, for `speedSource`. */
 function speedSourceOf(samples) {
     const sources = new Set(samples.map((s) => s.tokensPerSecondSource).filter((s) => s !== null));
     if (sources.size === 0)
         return null;
     return sources.size === 1 ? [...sources][0] : 'mixed';
 }
+/** Where this process runs, for `environment`: the run that wrote the results. */
 function environmentOf() {
     const env = process.env;
     const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
@@ -41826,9 +41988,10 @@ function environmentOf() {
 }
 /**
  * The results of a run that never started because its options were wrong: the error, so the
- * results file exists in every outcome, as the README promises.
+ * results file exists in every outcome, as the README promises. A shard says which it was, so
+ * the merge names it as failed rather than missing.
  */
-function resultsOfBadInput(suitePath, message) {
+function resultsOfBadInput(suitePath, message, part = {}) {
     const now = new Date().toISOString();
     return {
         schemaVersion: 1,
@@ -41843,6 +42006,7 @@ function resultsOfBadInput(suitePath, message) {
         speedSource: null,
         errors: [message],
         failureKind: 'infrastructure',
+        ...part,
         environment: environmentOf()
     };
 }
@@ -41858,12 +42022,22 @@ async function runPipeline(options, host) {
     let baseline;
     let fingerprint;
     let keys;
+    let schedule;
+    // The suite's cases this run replays: a shard's, else all of them.
+    let planned = [];
     const machine = readMachineFacts().catch(() => undefined);
     try {
         suite = await loadSuite(absoluteSuite, displayPathOf(absoluteSuite, workspace), { optionLabel: host.optionLabel(Input.Suite) });
+        planned = options.shard ? casesOfShard(suite.cases, options.shard) : suite.cases;
+        if (options.shard)
+            host.info(`Shard ${shardName(options.shard)}: ${planned.length} of the suite's ${suite.cases.length} cases${planned.length ? ` (${planned.map((c) => c.id).join(', ')})` : ''}`);
         const facts = await machine;
         fingerprint = facts ? fingerprintOf(facts) : undefined;
-        keys = { suite: suiteKeyOf(suite.path), machine: fingerprint?.machineHash ?? 'unknown' };
+        // Each shard keeps a baseline of its own cases: one whole-suite key would hold whichever shard saved last.
+        const suiteKey = suiteKeyOf(options.shard ? `${suite.path} shard ${shardName(options.shard)}` : suite.path);
+        keys = { suite: suiteKey, machine: fingerprint?.machineHash ?? 'unknown' };
+        if (planned.length === 0)
+            throw new NothingToRun();
         // Looked up while the server loads its model; a bad baseline file is said once the samples are in.
         const lookup = lookForBaseline(options, host, keys).then((found) => ({ found, error: undefined }), (error) => ({ found: undefined, error: error.message }));
         const backend = options.backend ?? suite.server.backend ?? 'connect';
@@ -41879,7 +42053,7 @@ async function runPipeline(options, host) {
             modelBaseDir: options.model ? workspace : external_node_path_default().dirname(absoluteSuite),
             suitePath: suite.path
         });
-        host.info(`Replaying ${suite.cases.length} cases against ${session.model} at ${session.baseUrl}`);
+        host.info(`Replaying ${planned.length} cases against ${session.model} at ${session.baseUrl}`);
         const target = {
             baseUrl: session.baseUrl,
             apiKey: session.apiKey,
@@ -41894,19 +42068,26 @@ async function runPipeline(options, host) {
         // so a comparison's interval is narrow on its side and a slowdown shows after a few samples.
         const speedRepeat = savesBaseline(options, host) ? options.maxRepeat : SPEED_CASE_REPEAT;
         const repeatOf = (suiteCase) => (!suiteCase.repeatGiven && isSpeedCase(assertionsOf(suiteCase)) ? speedRepeat : suiteCase.repeat);
+        const runsAlone = (suiteCase) => isSpeedCase(assertionsOf(suiteCase));
+        schedule = await scheduleOf(options, target, planned, runsAlone);
+        if (schedule.concurrency > 1 && schedule.sharedCases > 0) {
+            const alone = schedule.aloneCases ? `; each sample of the ${schedule.aloneCases} speed ${schedule.aloneCases === 1 ? 'case' : 'cases'} alone` : '';
+            host.info(`Up to ${schedule.concurrency} samples at a time for the ${schedule.sharedCases} cases without a speed check${alone}`);
+        }
         const progress = { onWait: (message) => host.info(message), signal: host.cancelled };
-        const replay = await replayCases(target, suite.cases, { ...progress, onSample: (suiteCase, sample) => host.info(sampleProgressLine(suiteCase, sample, repeatOf(suiteCase))) }, repeatOf);
+        const onSample = (suiteCase, sample) => host.info(sampleProgressLine(suiteCase, sample, repeatOf(suiteCase)));
+        const replay = await replayCases(target, planned, { ...progress, onSample }, repeatOf, { concurrency: schedule.concurrency, runsAlone });
         if (replay.abortedBy)
             errors.push(replay.abortedBy);
         if (host.cancelled.aborted)
-            errors.push(cancelledMessage(host.cancelled, replay.samples, suite.cases, repeatOf));
+            errors.push(cancelledMessage(host.cancelled, replay.samples, planned, repeatOf));
         const judge = async (suiteCase, samples) => {
             // The prompt tells the code checks which functions are under test when a check names none.
             const judged = await judgeCase(suiteCase.id, assertionsOf(suiteCase), samples, { messages: suiteCase.messages });
             const measured = samples.filter((s) => !s.error);
             return { ...judged, tokensPerSecond: median(measured.map((s) => s.tokensPerSecond)), ttftMs: median(measured.map((s) => s.ttftMs)) };
         };
-        for (const suiteCase of suite.cases) {
+        for (const suiteCase of planned) {
             // A sample cut off by cancellation measured nothing.
             const samples = (replay.samples.get(suiteCase.id) ?? []).filter((s) => s.errorKind !== 'cancelled');
             // A case the run never reached has nothing to judge: it is listed as not run, and the error says why.
@@ -41925,7 +42106,8 @@ async function runPipeline(options, host) {
         }
     }
     catch (error) {
-        errors.push(error.message);
+        if (!(error instanceof NothingToRun))
+            errors.push(error.message);
         if (error instanceof ServerStartError)
             failedStart = error.report;
     }
@@ -41950,20 +42132,25 @@ async function runPipeline(options, host) {
         speedSource: speedSourceOf(samples),
         errors,
         ...(host.cancelled.aborted ? { cancelled: { signal: String(host.cancelled.reason), at: new Date().toISOString() } } : {}),
-        ...(suite && cases.length < suite.cases.length ? { notRun: suite.cases.filter((c) => !cases.some((r) => r.id === c.id)).map((c) => c.id) } : {}),
+        ...(suite && cases.length < planned.length ? { notRun: planned.filter((c) => !cases.some((r) => r.id === c.id)).map((c) => c.id) } : {}),
         ...(fingerprint ? { fingerprint } : {}),
+        ...(options.label ? { label: options.label } : {}),
+        ...(options.shard ? { shard: options.shard } : {}),
+        ...(schedule ? { schedule } : {}),
         environment: environmentOf()
     };
     const saving = shouldSave(options, host, errors);
     const comparison = saving ? undefined : compareWithBaseline(results, baseline, options, Boolean(host.baselines?.stores.length));
     if (comparison)
         results.comparison = comparison;
-    const verdict = verdictOf(cases, errors, comparison, options, { cancelled: host.cancelled.aborted, notRun: results.notRun?.length ?? 0 });
+    // A shard may hold none of a small suite's cases: it passes, having nothing to judge.
+    const nothingToRun = suite && options.shard && planned.length === 0 ? `Shard ${shardName(options.shard)} holds none of the suite's ${suite.cases.length} cases; nothing to run.` : undefined;
+    const verdict = verdictOf(cases, errors, comparison, options, { cancelled: host.cancelled.aborted, notRun: results.notRun?.length ?? 0, ...(nothingToRun ? { nothingToRun } : {}) });
     results.passed = verdict.passed;
     results.reason = verdict.reason;
     if (verdict.failureKind)
         results.failureKind = verdict.failureKind;
-    if (keys && saving) {
+    if (keys && saving && planned.length > 0) {
         const saved = await saveBaseline(host.baselines?.stores ?? [], results, keys, host);
         if (saved.length > 0)
             host.info(`Saved this run as the baseline (${saved.join(', ')})`);
@@ -41971,6 +42158,23 @@ async function runPipeline(options, host) {
             host.warn(`${host.optionLabel(Input.Baseline)} 'save': there is nowhere to keep a baseline here (no Actions cache, no runner)`);
     }
     return results;
+}
+/** Ends a run before any server starts: the shard holds none of the suite's cases. */
+class NothingToRun extends Error {
+}
+/**
+ * How many samples may be in flight: the option, else the server's slots, else 1. A case with a
+ * speed check (a suite floor gives every case one) runs alone whatever the number.
+ */
+async function scheduleOf(options, target, planned, runsAlone) {
+    const slots = options.concurrency === undefined ? await serverSlots(target) : undefined;
+    const aloneCases = planned.filter(runsAlone).length;
+    return {
+        concurrency: options.concurrency ?? slots ?? 1,
+        concurrencySource: options.concurrency !== undefined ? 'option' : slots !== undefined ? 'server' : 'default',
+        aloneCases,
+        sharedCases: planned.length - aloneCases
+    };
 }
 /** "cancelled by SIGINT after 13 of 15 samples; what was measured is kept" */
 function cancelledMessage(signal, samples, cases, repeatOf) {
@@ -42047,6 +42251,7 @@ async function sampleUntilDecided(suite, cases, baseline, options, host, target,
 
 
 
+
 /** GitHub rejects issue comments longer than this. */
 const GITHUB_COMMENT_LIMIT = 65_536;
 /**
@@ -42116,7 +42321,7 @@ function spreadOf(c) {
     const rates = c.samples.filter((s) => !s.error && s.tokensPerSecond !== null).map((s) => s.tokensPerSecond);
     if (rates.length < 2)
         return '';
-    return ` (${formatFigure(Math.min(...rates))}–${formatFigure(Math.max(...rates))})`;
+    return ` (${stats_formatFigure(Math.min(...rates))}–${stats_formatFigure(Math.max(...rates))})`;
 }
 function qualityDelta(compared) {
     if (!compared)
@@ -42140,8 +42345,8 @@ function renderCaseTable(results) {
             .map((check) => `\`${check.type}\`: ${escapeMarkdown(check.message)}`)
             .join('<br>');
         const compared = byId.get(c.id);
-        const speed = `${formatFigure(c.tokensPerSecond)}${spreadOf(c)}${deltaText(compared?.tokensPerSecond)}`;
-        const ttft = `${formatFigure(c.ttftMs)}${deltaText(compared?.ttft)}`;
+        const speed = `${stats_formatFigure(c.tokensPerSecond)}${spreadOf(c)}${deltaText(compared?.tokensPerSecond)}`;
+        const ttft = `${stats_formatFigure(c.ttftMs)}${deltaText(compared?.ttft)}`;
         const cells = [escapeMarkdown(c.id), caseVerdict(c), speed, ttft, String(c.samples.length), ...(comparison ? [qualityDelta(compared)] : []), failed || '–'];
         return `| ${cells.join(' | ')} |`;
     });
@@ -42224,8 +42429,8 @@ function renderDrift(compared, budget) {
 }
 function sampleSummary(c, s) {
     const parts = [
-        `${formatFigure(s.tokensPerSecond)} tokens/s${s.tokensPerSecondSource ? ` (${s.tokensPerSecondSource})` : ''}`,
-        `first token ${formatFigure(s.ttftMs)} ms`,
+        `${stats_formatFigure(s.tokensPerSecond)} tokens/s${s.tokensPerSecondSource ? ` (${s.tokensPerSecondSource})` : ''}`,
+        `first token ${stats_formatFigure(s.ttftMs)} ms`,
         s.usage ? `${s.usage.completionTokens} tokens` : undefined,
         s.finishReason ? `finish: ${escapeMarkdown(s.finishReason)}` : undefined,
         s.error ? '⚠️ request failed' : undefined
@@ -42334,7 +42539,51 @@ function report_speedNote(results) {
         client: "Speed figures are the client's timing of the stream (the server reported none).",
         mixed: "Speed figures are the server's where it reported them, else the client's timing of the stream."
     }[source];
-    return `_${said} Median over all measured samples: ${formatFigure(results.tokensPerSecond)} tokens/s._`;
+    return `_${said} Median over all measured samples: ${stats_formatFigure(results.tokensPerSecond)} tokens/s._`;
+}
+const report_plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** How replay shared the server, in one line: which figures were taken with nothing else in flight. */
+function renderSchedule(results) {
+    const schedule = results.schedule;
+    if (!schedule)
+        return '';
+    const { concurrency, sharedCases, aloneCases } = schedule;
+    const why = {
+        option: 'as `concurrency` asks',
+        server: `the server's ${concurrency === 1 ? 'one slot' : `${concurrency} slots`}`,
+        default: 'the server reports no slot count'
+    }[schedule.concurrencySource];
+    if (concurrency === 1)
+        return `_Samples ran one at a time (concurrency 1: ${why})._`;
+    if (sharedCases === 0)
+        return `_Samples ran one at a time: every case has a speed check, and those run alone (concurrency ${concurrency}, ${why}, is for cases without one)._`;
+    const alone = aloneCases ? `; each sample of the ${report_plural(aloneCases, 'speed case')} ran alone, with nothing else in flight` : '';
+    return `_Up to ${concurrency} samples ran at once (${why}) for the ${report_plural(sharedCases, 'case')} without a speed check, whose figures were taken sharing the server${alone}._`;
+}
+/** The results files a merge read, and the shards it found none for; open when one is missing or failed. */
+function renderMergeSources(results) {
+    const merge = results.merge;
+    if (!merge)
+        return '';
+    const comparing = Boolean(results.variants?.length);
+    const part = (shard) => (shard.count > 1 ? shardName(shard) : 'whole suite');
+    const rows = [
+        ...merge.sources.map((source) => {
+            const result = source.stopped ? `⚠️ stopped early: ${escapeMarkdown(source.stopped)}` : source.passed ? '✅ passed' : '❌ failed';
+            return { ...source, cells: [part(source.shard), String(source.cases), result, escapeMarkdown(source.runner ?? '–'), escapeMarkdown(source.file)] };
+        }),
+        ...merge.missing.map((gone) => {
+            const held = gone.cases.length ? `its cases: ${gone.cases.map(escapeMarkdown).join(', ')}` : 'it holds no case';
+            return { ...gone, cells: [part(gone.shard), '–', `❌ no results file (${held})`, '–', '–'] };
+        })
+    ]
+        // In the order of the matrix: by model, then by shard.
+        .sort((a, b) => a.label.localeCompare(b.label) || a.shard.index - b.shard.index)
+        .map((row) => `| ${[...(comparing ? [escapeMarkdown(row.label)] : []), ...row.cells].join(' | ')} |`);
+    const head = comparing ? ['| Model | Shard | Cases | Result | Runner | Results file |', '|---|---|---:|---|---|---|'] : ['| Shard | Cases | Result | Runner | Results file |', '|---|---:|---|---|---|'];
+    const trouble = merge.missing.length > 0 || merge.sources.some((source) => source.stopped);
+    const files = report_plural(merge.sources.length, 'results file');
+    return [trouble ? '<details open>' : '<details>', `<summary>Merged from ${files} in ${escapeMarkdown(merge.from)}</summary>`, '', ...head, ...rows, '', '</details>'].join('\n');
 }
 /** What each failure kind tells the reader to look at. */
 const FAILURE_KINDS = {
@@ -42378,21 +42627,92 @@ function compose(results, options, budget, caseRows) {
         parts.push(renderCaseTable(shown));
     if (caseRows < results.cases.length)
         parts.push(`_${results.cases.length - caseRows} more cases are left out to fit the comment; the results file has them all._`);
-    parts.push(report_speedNote(results), renderChart(shown));
+    parts.push(report_speedNote(results), renderSchedule(results), renderChart(shown));
     const compared = new Map(comparison?.cases.map((c) => [c.id, c]));
     if (budget !== 0)
         parts.push(...shown.cases.map((c) => renderCaseDetails(c, budget, compared.get(c.id))));
     else if (results.cases.length)
         parts.push('_Outputs are left out to fit the comment; the results file has them all._');
-    parts.push(renderServer(results), renderLogTail(results));
+    parts.push(renderMergeSources(results), renderServer(results), renderLogTail(results));
     return parts.filter(Boolean).join('\n\n') + '\n';
+}
+/** A compared run's name in a table: its label, which the merge always sets. */
+const runName = (run) => escapeMarkdown(run.label ?? run.server?.model ?? 'model');
+/** The cell of one case in one compared run: its verdict and the checks it failed. */
+function comparedCell(run, id) {
+    const c = run.cases.find((r) => r.id === id);
+    if (!c)
+        return 'not run';
+    if (c.passed)
+        return '✅';
+    return `❌ ${[...new Set(failedChecks(c).map((check) => `\`${check.type}\``))].join(', ')}`;
+}
+/** Models as columns: each one's verdict and medians, then each case's result. */
+function renderComparisonTable(results) {
+    const runs = results.variants;
+    const ids = [...new Set([...runs.flatMap((run) => run.cases.map((c) => c.id)), ...runs.flatMap((run) => run.notRun ?? [])])];
+    const measured = (run) => run.cases.flatMap((c) => c.samples.filter((s) => !s.error));
+    const row = (label, cells) => `| ${label} | ${cells.join(' | ')} |`;
+    return [
+        row('Case', runs.map(runName)),
+        row('---', runs.map(() => '---')),
+        row('**Result**', runs.map((run) => (run.passed ? '✅ passed' : '❌ failed'))),
+        row('**Cases passed**', runs.map((run) => `${run.cases.filter((c) => c.passed).length} of ${run.cases.length + (run.notRun?.length ?? 0)}`)),
+        row('**Median decode tokens/s**', runs.map((run) => stats_formatFigure(run.tokensPerSecond))),
+        row('**Median time to first token (ms)**', runs.map((run) => stats_formatFigure(median(measured(run).map((s) => s.ttftMs))))),
+        ...ids.map((id) => row(escapeMarkdown(id), runs.map((run) => comparedCell(run, id))))
+    ].join('\n');
+}
+function renderComparisonVerdict(results) {
+    const runs = results.variants;
+    const outcome = results.passed ? 'passed' : 'failed';
+    const title = `### ${results.passed ? '✅' : '❌'} modelgate ${outcome}${results.suite.name ? `: ${escapeMarkdown(results.suite.name)}` : ''}`;
+    const total = Math.max(...runs.map((run) => run.cases.length + (run.notRun?.length ?? 0)));
+    const kind = results.failureKind ? `\n\nFailure kind: \`${results.failureKind}\` — ${FAILURE_KINDS[results.failureKind]}` : '';
+    const best = runs.find((run) => run.label === results.best);
+    const passing = runs.filter((run) => run.passed).length;
+    const bestLine = best
+        ? `**Best: ${runName(best)}** — ${passing === 1 ? 'the only model that passes every case' : `the fastest median decode of the ${passing} models that pass every case`}, ${stats_formatFigure(best.tokensPerSecond)} tokens/s.`
+        : '**No model passes every case.**';
+    const env = results.environment;
+    const link = runLink(env?.runUrl, 'this workflow run');
+    const judged = env?.sha ? `\n\nJudged \`${shortSha(env.sha)}\`${link ? ` in ${link}` : ''}.` : '';
+    return `${title}\n\n**${report_plural(runs.length, 'model')} compared on ${report_plural(total, 'case')}.** ${escapeMarkdown(results.reason)}${kind}\n\n${bestLine}${judged}`;
+}
+/** Each compared run's own case table and server, folded, so the table above stays the summary. */
+function renderComparedRun(run) {
+    const body = [run.cases.length ? renderCaseTable(run) : '', report_speedNote(run), renderServer(run)].filter(Boolean).join('\n\n');
+    return ['<details>', `<summary>${run.passed ? '✅' : '❌'} ${runName(run)}: ${escapeMarkdown(run.reason)}</summary>`, '', body, '', '</details>'].join('\n');
+}
+/** A comparison: the verdict and the best model, the table, then each model folded; the folds go first when it is too long. */
+function renderComparison(results, options, limit) {
+    const compose = (details) => {
+        const parts = [options.marker ?? '', renderComparisonVerdict(results)];
+        if (results.errors.length)
+            parts.push(results.errors.map((e) => `> ⚠️ ${escapeMarkdown(e)}`).join('\n>\n'));
+        parts.push(renderComparisonTable(results));
+        if (details)
+            parts.push(...results.variants.map(renderComparedRun));
+        else
+            parts.push("_Each model's cases and server are left out to fit the comment; the results file has them all._");
+        parts.push(renderMergeSources(results));
+        return parts.filter(Boolean).join('\n\n') + '\n';
+    };
+    const body = compose(true);
+    if (body.length <= limit)
+        return body;
+    const short = compose(false);
+    return short.length <= limit ? short : `${short.slice(0, limit - 200)}\n\n_Cut to fit GitHub's limit; the results file has the whole report._\n`;
 }
 /**
  * Renders the run. When the body would pass `maxLength`, outputs are trimmed first, then left
- * out, then case rows; the verdict is never cut.
+ * out, then case rows; the verdict is never cut. A model comparison (merged results with
+ * `variants`) has a layout of its own: models as columns.
  */
 function renderReport(results, options = {}) {
     const limit = options.maxLength ?? GITHUB_COMMENT_LIMIT;
+    if (results.variants?.length)
+        return renderComparison(results, options, limit);
     const all = results.cases.length;
     let body = compose(results, options, null, all);
     if (body.length <= limit)
@@ -42882,6 +43202,9 @@ Options (the action's inputs, same names):
   --max-speed-regression PERCENT a confirmed drop beyond this fails (default 5)
   --max-repeat N                 most samples while a speed comparison is undecided (default 15)
   --fail-on-inconclusive         an undecided speed comparison fails too
+  --concurrency N                samples of quality-only cases in flight at once (default: the server's slots)
+  --shard K/N                    run the K-th of N deterministic parts of the suite
+  --label NAME                   this run's name in a model comparison (default: the model)
 ${backendLines.join('\n')}
   --json                         print the results JSON instead of Markdown
   -h, --help
@@ -42891,7 +43214,7 @@ Example:
 }
 const COMMON_FLAGS = [
     Input.Suite, Input.Server, Input.ApiKey, Input.Model, Input.MinTokensPerSecond, Input.ResultsFile, Input.ServerTimeout, Input.RequestTimeout,
-    Input.BaselineFile, Input.FailOn, Input.MaxSpeedRegression, Input.MaxRepeat
+    Input.BaselineFile, Input.FailOn, Input.MaxSpeedRegression, Input.MaxRepeat, Input.Concurrency, Input.Shard, Input.Label
 ];
 async function runCommand(argv, env, invocation = 'modelgate run') {
     const progress = progressWriter(process.stderr, env);

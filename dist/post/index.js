@@ -33990,7 +33990,12 @@ const Input = {
     FailOn: 'fail-on',
     MaxSpeedRegression: 'max-speed-regression',
     MaxRepeat: 'max-repeat',
-    FailOnInconclusive: 'fail-on-inconclusive'
+    FailOnInconclusive: 'fail-on-inconclusive',
+    Concurrency: 'concurrency',
+    Shard: 'shard',
+    Mode: 'mode',
+    MergeFrom: 'merge-from',
+    Label: 'label'
 };
 const Output = {
     Passed: 'passed',
@@ -34001,7 +34006,8 @@ const Output = {
     CommentUrl: 'comment-url',
     Regressions: 'regressions',
     Baseline: 'baseline',
-    FailureKind: 'failure-kind'
+    FailureKind: 'failure-kind',
+    Best: 'best'
 };
 /** State the main step leaves for the post step; each backend keeps its own names beside it. */
 const State = {
@@ -34009,6 +34015,7 @@ const State = {
 };
 const BASELINE_MODES = (/* unused pure expression or super */ null && (['auto', 'save', 'off']));
 const FAIL_ON = (/* unused pure expression or super */ null && (['any', 'new-failures']));
+const RUN_MODES = (/* unused pure expression or super */ null && (['run', 'merge']));
 const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 /**
  * A value as the user gave it, for a message: quoted, on one line and short, so a pasted
@@ -34081,11 +34088,37 @@ function parseTimeoutMs(value, source, fallbackSeconds) {
 }
 /** Most samples a speed case may take, as a case's `repeat` may ask for at most. */
 const MAX_REPEAT = 100;
+/** Most requests in flight at once: far above the slots a local server has. */
+const MAX_CONCURRENCY = 64;
+/** A matrix has at most 256 jobs, so no more shards than that. */
+const MAX_SHARDS = 256;
+/** `2/4`: the second of four shards. */
+function parseShard(value, source) {
+    if (value.trim() === '')
+        return undefined;
+    const match = value.trim().match(/^(\d+)\s*\/\s*(\d+)$/);
+    const index = Number(match?.[1]);
+    const count = Number(match?.[2]);
+    if (!match || index < 1 || count < 1 || index > count || count > MAX_SHARDS) {
+        throw new Error(`Invalid ${source} ${options_shown(value)}: expected K/N, the K-th of N shards (1 ≤ K ≤ N ≤ ${MAX_SHARDS}), e.g. 2/4.`);
+    }
+    return { index, count };
+}
 /**
  * The run options, read by name. `label` names a value the way its user wrote it, for error
  * messages: `input 'server'` in the action, `--server` in the CLI.
  */
 function parseRunOptions(read, label) {
+    const mode = parseChoice(read(Input.Mode), RUN_MODES, 'run', label(Input.Mode));
+    const shard = parseShard(read(Input.Shard), label(Input.Shard));
+    const mergeFrom = read(Input.MergeFrom).trim() || undefined;
+    if (mode === 'merge' && !mergeFrom)
+        throw new Error(`Missing ${label(Input.MergeFrom)}: with mode 'merge', the folder the runs' results files were downloaded to.`);
+    if (mode === 'merge' && shard)
+        throw new Error(`${label(Input.Shard)} is for mode 'run': a merge reads every shard.`);
+    if (mode === 'run' && mergeFrom)
+        throw new Error(`${label(Input.MergeFrom)} is for mode 'merge': set mode: merge to gather results files.`);
+    const concurrency = read(Input.Concurrency).trim() === '' ? undefined : parseWholeNumber(read(Input.Concurrency), label(Input.Concurrency), 1, MAX_CONCURRENCY);
     return {
         suitePath: read(Input.Suite),
         backend: parseBackend(read(Input.Server), label(Input.Server)),
@@ -34101,7 +34134,12 @@ function parseRunOptions(read, label) {
         failOn: parseChoice(read(Input.FailOn), FAIL_ON, 'any', label(Input.FailOn)),
         maxSpeedRegressionPercent: parsePositiveNumber(read(Input.MaxSpeedRegression), label(Input.MaxSpeedRegression)) ?? 5,
         maxRepeat: parseWholeNumber(read(Input.MaxRepeat), label(Input.MaxRepeat), 15, MAX_REPEAT),
-        failOnInconclusive: parseBoolean(read(Input.FailOnInconclusive), label(Input.FailOnInconclusive))
+        failOnInconclusive: parseBoolean(read(Input.FailOnInconclusive), label(Input.FailOnInconclusive)),
+        ...(concurrency !== undefined ? { concurrency } : {}),
+        ...(shard ? { shard } : {}),
+        mode,
+        ...(mergeFrom ? { mergeFrom } : {}),
+        ...(read(Input.Label).trim() || read(Input.Model).trim() ? { label: read(Input.Label).trim() || read(Input.Model).trim() } : {})
     };
 }
 
