@@ -27,6 +27,13 @@ export function sampleProgressLine(suiteCase: SuiteCase, sample: SampleResult, t
   return `${suiteCase.id} sample ${sample.index + 1}/${total}: ${formatFigure(sample.tokensPerSecond)} tokens/s${sample.error ? `, failed: ${sample.error}` : ''}`
 }
 
+/** A sample's line, in the case's group of the log where the host keeps one. */
+function say(host: RunHost, suiteCase: SuiteCase, sample: SampleResult, total: number): void {
+  const line = sampleProgressLine(suiteCase, sample, total)
+  if (host.sampleLine) host.sampleLine(suiteCase.id, line, sample.index + 1 >= total)
+  else host.info(line)
+}
+
 /** Samples a speed case takes when the suite does not say: as llama-bench does. */
 export const SPEED_CASE_REPEAT = 5
 // More samples for an inconclusive speed comparison come in steps of this many.
@@ -157,7 +164,7 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
       host.info(`Up to ${schedule.concurrency} samples at a time for the ${schedule.sharedCases} cases without a speed check${alone}`)
     }
     const progress = { onWait: (message: string) => host.info(message), signal: host.cancelled }
-    const onSample = (suiteCase: SuiteCase, sample: SampleResult) => host.info(sampleProgressLine(suiteCase, sample, repeatOf(suiteCase)))
+    const onSample = (suiteCase: SuiteCase, sample: SampleResult) => say(host, suiteCase, sample, repeatOf(suiteCase))
     const replay = await replayCases(target, planned, { ...progress, onSample }, repeatOf, { concurrency: schedule.concurrency, runsAlone })
     if (replay.abortedBy) errors.push(replay.abortedBy)
     if (host.cancelled.aborted) errors.push(cancelledMessage(host.cancelled, replay.samples, planned, repeatOf))
@@ -309,7 +316,7 @@ async function sampleUntilDecided(
       host.info(`${current.id}: speed against the baseline is not decided yet; taking ${count} more samples`)
       const more = await replayMore(target, suiteCase, result.samples.length, count, {
         signal: host.cancelled,
-        onSample: (c, sample) => host.info(sampleProgressLine(c, sample, total))
+        onSample: (c, sample) => say(host, c, sample, total)
       })
       // A sample cut off by cancellation measured nothing; the pipeline says the run was cancelled.
       result = await judge(suiteCase, [...result.samples, ...more.samples.filter((s) => s.errorKind !== 'cancelled')])

@@ -58,6 +58,8 @@ describe('server: llama.cpp, the example suite', () => {
     expect(body).toContain('-c 8192 -ngl all -t 2 -b 512 -kvo --load-mode mmap+mlock -s -1 --override-kv llama.expert_used_count=int:6 -fa off -ctk f16 -ctv f16 -fit off')
     expect(run.summary).toContain('### ✅ modelgate passed')
     expect(run.results.cases[0]!.samples).toHaveLength(3)
+    // The log folds the case's sample lines, with their figures, into one group.
+    expect(run.stdout).toMatch(/^::group::update-user-status\nupdate-user-status sample 1\/3: [\d.]+ tokens\/s\nupdate-user-status sample 2\/3: [\d.]+ tokens\/s\nupdate-user-status sample 3\/3: [\d.]+ tokens\/s\n::endgroup::$/m)
     expect(run.results.server).toMatchObject({ backend: 'llama.cpp', engine: 'llama.cpp', model: 'good.gguf', build: 'b1-80fb11a' })
     expect(run.state['llama-server-pid']).toBe('')
     expect(processesMentioning(workspace)).toEqual([])

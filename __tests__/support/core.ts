@@ -28,6 +28,8 @@ export const info = jest.fn<typeof core.info>()
 export const warning = jest.fn<typeof core.warning>()
 export const error = jest.fn<typeof core.error>()
 export const debug = jest.fn<typeof core.debug>()
+export const startGroup = jest.fn<typeof core.startGroup>()
+export const endGroup = jest.fn<typeof core.endGroup>()
 export const summary = {
   addRaw: jest.fn((text: string) => {
     summaryText.push(text)

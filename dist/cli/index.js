@@ -41952,6 +41952,14 @@ function displayPathOf(absolute, workspace) {
 function sampleProgressLine(suiteCase, sample, total = suiteCase.repeat) {
     return `${suiteCase.id} sample ${sample.index + 1}/${total}: ${stats_formatFigure(sample.tokensPerSecond)} tokens/s${sample.error ? `, failed: ${sample.error}` : ''}`;
 }
+/** A sample's line, in the case's group of the log where the host keeps one. */
+function say(host, suiteCase, sample, total) {
+    const line = sampleProgressLine(suiteCase, sample, total);
+    if (host.sampleLine)
+        host.sampleLine(suiteCase.id, line, sample.index + 1 >= total);
+    else
+        host.info(line);
+}
 /** Samples a speed case takes when the suite does not say: as llama-bench does. */
 const SPEED_CASE_REPEAT = 5;
 // More samples for an inconclusive speed comparison come in steps of this many.
@@ -42075,7 +42083,7 @@ async function runPipeline(options, host) {
             host.info(`Up to ${schedule.concurrency} samples at a time for the ${schedule.sharedCases} cases without a speed check${alone}`);
         }
         const progress = { onWait: (message) => host.info(message), signal: host.cancelled };
-        const onSample = (suiteCase, sample) => host.info(sampleProgressLine(suiteCase, sample, repeatOf(suiteCase)));
+        const onSample = (suiteCase, sample) => say(host, suiteCase, sample, repeatOf(suiteCase));
         const replay = await replayCases(target, planned, { ...progress, onSample }, repeatOf, { concurrency: schedule.concurrency, runsAlone });
         if (replay.abortedBy)
             errors.push(replay.abortedBy);
@@ -42233,7 +42241,7 @@ async function sampleUntilDecided(suite, cases, baseline, options, host, target,
             host.info(`${current.id}: speed against the baseline is not decided yet; taking ${count} more samples`);
             const more = await replayMore(target, suiteCase, result.samples.length, count, {
                 signal: host.cancelled,
-                onSample: (c, sample) => host.info(sampleProgressLine(c, sample, total))
+                onSample: (c, sample) => say(host, c, sample, total)
             });
             // A sample cut off by cancellation measured nothing; the pipeline says the run was cancelled.
             result = await judge(suiteCase, [...result.samples, ...more.samples.filter((s) => s.errorKind !== 'cancelled')]);

@@ -31686,13 +31686,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    issue('group', name);
+    command_issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    issue('endgroup');
+    command_issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -32030,11 +32030,26 @@ function cancellation(exit = (code) => process.exit(code), graceMs = CANCEL_GRAC
 function createActionHost(env = process.env, baselines, models) {
     const secrets = redactor();
     const cancel = cancellation();
+    // The case whose log group is open: each case's sample lines fold into one group of the log.
+    let group;
     return {
         ...(baselines ? { baselines } : {}),
         ...(models ? { models } : {}),
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
         info: (message) => info(logLine(message, secrets)),
+        sampleLine: (caseId, line, last) => {
+            if (group !== caseId) {
+                if (group !== undefined)
+                    endGroup();
+                startGroup(logLine(caseId, secrets));
+                group = caseId;
+            }
+            info(logLine(line, secrets));
+            if (last) {
+                endGroup();
+                group = undefined;
+            }
+        },
         // core.warning escapes line ends into the command's data; logLine still strips escape codes.
         warn: (message) => warning(logLine(message, secrets)),
         mask: (secret) => {

@@ -11,11 +11,25 @@ import type { RunHost } from './types.js'
 export function createActionHost(env: NodeJS.ProcessEnv = process.env, baselines?: BaselineHost, models?: ModelHost): RunHost {
   const secrets = redactor()
   const cancel = cancellation()
+  // The case whose log group is open: each case's sample lines fold into one group of the log.
+  let group: string | undefined
   return {
     ...(baselines ? { baselines } : {}),
     ...(models ? { models } : {}),
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     info: (message) => core.info(logLine(message, secrets)),
+    sampleLine: (caseId, line, last) => {
+      if (group !== caseId) {
+        if (group !== undefined) core.endGroup()
+        core.startGroup(logLine(caseId, secrets))
+        group = caseId
+      }
+      core.info(logLine(line, secrets))
+      if (last) {
+        core.endGroup()
+        group = undefined
+      }
+    },
     // core.warning escapes line ends into the command's data; logLine still strips escape codes.
     warn: (message) => core.warning(logLine(message, secrets)),
     mask: (secret) => {

@@ -10,6 +10,11 @@ export interface RunHost {
   readonly workspace: string
   info(message: string): void
   warn(message: string): void
+  /**
+   * A sample's progress line. A host that folds each case's lines into one group of its log (the
+   * action) is told the case and whether the line is its last; without it the line goes to `info`.
+   */
+  sampleLine?(caseId: string, line: string, last: boolean): void
   /** Hides a secret in everything written from now on. */
   mask(secret: string): void
   /**
