@@ -12,6 +12,7 @@ import { partOfMerge, readInputs } from './inputs.js'
 import { Input, Output } from './options.js'
 import { resultsOfBadInput, runPipeline } from './pipeline.js'
 import { publishResults } from './publish.js'
+import { describeFailureKind } from './report.js'
 import { saveResultsFile } from './results-file.js'
 import { mergeRun } from './shard/merge.js'
 import { shardName } from './shard/select.js'
@@ -43,7 +44,11 @@ export async function run(): Promise<void> {
     else host.cancelled.addEventListener('abort', cutShort, { once: true })
     await publishResults(results, { ...inputs, signal: publishing.signal }, host)
     if (results.shard) host.info(`Shard ${shardName(results.shard)} ${results.passed ? 'passed' : 'failed'}: ${results.reason} The merge gives the verdict.`)
-    else if (!results.passed) core.setFailed(logLine(results.reason, host))
+    else if (!results.passed) {
+      // Said before the error line, so a reader of the log tells a bad model from a broken runner.
+      if (results.failureKind) host.info(`Failure kind: ${results.failureKind} (${describeFailureKind(results.failureKind)})`)
+      core.setFailed(logLine(results.reason, host))
+    }
     else host.info(results.reason)
     if (results.cancelled) process.exitCode = exitCodeOf(results.cancelled.signal)
   } catch (error) {

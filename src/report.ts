@@ -347,6 +347,11 @@ function renderMergeSources(results: RunResults): string {
   return [trouble ? '<details open>' : '<details>', `<summary>Merged from ${files} in ${escapeMarkdown(merge.from)}</summary>`, '', ...head, ...rows, '', '</details>'].join('\n')
 }
 
+/** What a failure kind tells the reader to look at, as the comment says it. */
+export function describeFailureKind(kind: FailureKind): string {
+  return FAILURE_KINDS[kind].replace(/\.$/, '')
+}
+
 /** What each failure kind tells the reader to look at. */
 const FAILURE_KINDS: Record<FailureKind, string> = {
   quality: "the model's answers failed a check.",

@@ -69,6 +69,7 @@ describe('server: llama.cpp, the example suite', () => {
     const run = await gate('regressed.gguf')
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toMatch(/^::error::Failed: update-user-status \(error-codes, validation\)$/m)
+    expect(run.stdout).toMatch(/^Failure kind: quality \(the model's answers failed a check\)$/m)
     expect(run.outputs).toMatchObject({ passed: 'false', 'cases-passed': '0', 'cases-failed': '1' })
     expect(commentBodies()).toHaveLength(1)
     const body = commentBodies()[0]!

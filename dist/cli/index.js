@@ -42593,6 +42593,10 @@ function renderMergeSources(results) {
     const files = report_plural(merge.sources.length, 'results file');
     return [trouble ? '<details open>' : '<details>', `<summary>Merged from ${files} in ${escapeMarkdown(merge.from)}</summary>`, '', ...head, ...rows, '', '</details>'].join('\n');
 }
+/** What a failure kind tells the reader to look at, as the comment says it. */
+function describeFailureKind(kind) {
+    return FAILURE_KINDS[kind].replace(/\.$/, '');
+}
 /** What each failure kind tells the reader to look at. */
 const FAILURE_KINDS = {
     quality: "the model's answers failed a check.",
