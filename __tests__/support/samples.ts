@@ -1,4 +1,6 @@
+import type { ReplayTarget } from '../../src/replay.js'
 import type { CaseResult, RunResults, SampleResult } from '../../src/results.js'
+import type { SuiteCase } from '../../src/suite/index.js'
 
 /** A measured sample as replay makes it; figures default to a server-reported run. */
 export function sample(text: string, overrides: Partial<SampleResult> = {}): SampleResult {
@@ -43,4 +45,23 @@ export function runResults(cases: CaseResult[], overrides: Partial<RunResults> =
     environment: { modelgateVersion: '0.1.0', node: 'v24.0.0', platform: 'linux', arch: 'x64' },
     ...overrides
   }
+}
+
+/** The case replay tests send: the seed's task, one sample, temperature 0. */
+export function replayCase(overrides: Partial<SuiteCase> = {}): SuiteCase {
+  return {
+    id: 'update-user-status',
+    messages: [{ role: 'user', content: 'Write updateUserStatus.' }],
+    repeat: 1,
+    temperature: 0,
+    maxTokens: 256,
+    assertions: [],
+    line: 1,
+    ...overrides
+  }
+}
+
+/** Where replay tests send it: a fixture server (or a stand-in in front of one), as llama.cpp. */
+export function fixtureTarget(url: string, overrides: Partial<ReplayTarget> = {}): ReplayTarget {
+  return { baseUrl: `${url}/v1`, apiKey: '', model: 'good.gguf', engine: 'llama.cpp', requestTimeoutMs: 5000, ...overrides }
 }

@@ -3,18 +3,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { replayCases, replayMore, type ReplayTarget } from '../../src/replay.js'
 import type { SampleResult } from '../../src/results.js'
-import type { SuiteCase } from '../../src/suite/index.js'
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server.js'
+import { fixtureTarget, replayCase } from '../support/samples.js'
 
-const suiteCase: SuiteCase = {
-  id: 'update-user-status',
-  messages: [{ role: 'user', content: 'Write updateUserStatus.' }],
-  repeat: 3,
-  temperature: 0,
-  maxTokens: 256,
-  assertions: [],
-  line: 1
-}
+const suiteCase = replayCase({ repeat: 3 })
 
 let server: FixtureServer
 let target: ReplayTarget
@@ -30,7 +22,7 @@ beforeEach(() => {
   // 23 events 20 ms apart: about half a second a request, long enough to cancel one mid-way.
   server.eventIntervalMs = 20
   server.chatRequests.length = 0
-  target = { baseUrl: `${server.url}/v1`, apiKey: '', model: 'good.gguf', engine: 'llama.cpp', requestTimeoutMs: 5000, readyTimeoutMs: 60_000 }
+  target = fixtureTarget(server.url, { readyTimeoutMs: 60_000 })
 })
 
 /** Aborts `after` ms from now, and remembers when. */

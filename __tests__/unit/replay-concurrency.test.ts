@@ -15,6 +15,7 @@ import { renderReport } from '../../src/report.js'
 import type { SuiteCase } from '../../src/suite/index.js'
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server.js'
 import { recordingHost } from '../support/host.js'
+import { fixtureTarget } from '../support/samples.js'
 
 /** One chat request as the proxy saw it, in the order they came: the case's prompt, and when it came and went. */
 interface Seen {
@@ -184,7 +185,7 @@ const quality = (id: string, repeat = 2): SuiteCase => ({ id, messages: [{ role:
 describe('concurrent replay that stops early', () => {
   let target: ReplayTarget
   beforeEach(() => {
-    target = { baseUrl: `${proxy.url}/v1`, apiKey: '', model: 'good.gguf', engine: 'llama.cpp', requestTimeoutMs: 5000, readyTimeoutMs: 10_000 }
+    target = fixtureTarget(proxy.url, { readyTimeoutMs: 10_000 })
   })
   const together = { concurrency: 3, runsAlone: () => false }
 

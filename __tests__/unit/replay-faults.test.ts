@@ -2,18 +2,10 @@
 // says so, answers that are not a finished stream, and when the client's clock can time decoding.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { createClient, replayMore, replaySample, type ReplayTarget } from '../../src/replay.js'
-import type { SuiteCase } from '../../src/suite/index.js'
 import { BAD_PORT_BASE_URL, refusedBaseUrl, startFixtureServer, type FixtureServer } from '../support/fixture-server.js'
+import { fixtureTarget, replayCase } from '../support/samples.js'
 
-const suiteCase: SuiteCase = {
-  id: 'update-user-status',
-  messages: [{ role: 'user', content: 'Write updateUserStatus.' }],
-  repeat: 1,
-  temperature: 0,
-  maxTokens: 256,
-  assertions: [],
-  line: 1
-}
+const suiteCase = replayCase()
 
 let server: FixtureServer
 let target: ReplayTarget
@@ -28,7 +20,7 @@ beforeEach(() => {
   server.faultTimes = Infinity
   server.eventIntervalMs = 0
   server.chatRequests.length = 0
-  target = { baseUrl: `${server.url}/v1`, apiKey: '', model: 'good.gguf', engine: 'llama.cpp', requestTimeoutMs: 5000 }
+  target = fixtureTarget(server.url)
 })
 
 const sample = () => replaySample(createClient(target), target, suiteCase, 0)

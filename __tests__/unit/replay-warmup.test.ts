@@ -2,18 +2,10 @@
 // 503 "Loading model" for a while, and the warm-up waits, saying so, up to the server timeout.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { replayCases, type ReplayTarget } from '../../src/replay.js'
-import type { SuiteCase } from '../../src/suite/index.js'
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server.js'
+import { fixtureTarget, replayCase } from '../support/samples.js'
 
-const suiteCase: SuiteCase = {
-  id: 'update-user-status',
-  messages: [{ role: 'user', content: 'Write updateUserStatus.' }],
-  repeat: 1,
-  temperature: 0,
-  maxTokens: 256,
-  assertions: [],
-  line: 1
-}
+const suiteCase = replayCase()
 
 let server: FixtureServer
 let target: ReplayTarget
@@ -27,7 +19,7 @@ beforeEach(() => {
   server.chatLoadingUntil = 0
   server.chatRequests.length = 0
   lines = []
-  target = { baseUrl: `${server.url}/v1`, apiKey: '', model: 'good.gguf', engine: 'llama.cpp', requestTimeoutMs: 5000, readyTimeoutMs: 60_000 }
+  target = fixtureTarget(server.url, { readyTimeoutMs: 60_000 })
 })
 
 const onWait = (message: string) => void lines.push(message)

@@ -6,6 +6,7 @@ import type { SuiteCase } from '../../src/suite/index.js'
 import { recordingHost } from '../support/host.js'
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server.js'
 import { closedPort } from '../support/ports.js'
+import { fixtureTarget } from '../support/samples.js'
 
 function connect(options: { baseUrl?: string }, readyTimeoutMs: number) {
   return connectDriver.start({ host: recordingHost(), options, server: { settings: {}, extraArgs: [] }, readyTimeoutMs, modelBaseDir: '.', suitePath: 'suite.yml' })
@@ -40,7 +41,7 @@ beforeEach(() => {
   server.faultTimes = Infinity
   server.loadingAnswers = 0
   server.chatRequests.length = 0
-  target = { baseUrl: `${server.url}/v1`, apiKey: '', model: 'good.gguf', engine: 'llama.cpp', requestTimeoutMs: 5000 }
+  target = fixtureTarget(server.url)
 })
 
 describe('replaySample against real llama-server transcripts', () => {
