@@ -50,6 +50,8 @@ export function serverFiguresOf(timings: LlamaTimings | undefined, stats: LmStud
       ...(finite(timings.prompt_ms) ? { ttftMs: timings.prompt_ms } : {}),
       ...(finite(timings.prompt_per_second) ? { promptTokensPerSecond: timings.prompt_per_second } : {}),
       ...(finite(timings.predicted_n) ? { predictedTokens: timings.predicted_n } : {}),
+      // Kept so anyone can recompute the figures from the results file: predicted_n over predicted_ms.
+      ...(finite(timings.predicted_ms) ? { predictedMs: timings.predicted_ms } : {}),
       ...(finite(timings.prompt_n) ? { promptTokens: timings.prompt_n } : {}),
       ...(finite(timings.cache_n) ? { cachedTokens: timings.cache_n } : {})
     }

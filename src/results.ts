@@ -15,6 +15,8 @@ export interface ServerFigures {
   ttftMs?: number
   promptTokensPerSecond?: number
   predictedTokens?: number
+  /** The server's decode time for them, in ms (llama.cpp `timings.predicted_ms`). */
+  predictedMs?: number
   promptTokens?: number
   cachedTokens?: number
 }

@@ -59,10 +59,13 @@ describe('replaySample against real llama-server transcripts', () => {
       ttftMs: 2.167,
       promptTokensPerSecond: 123211.81356714353,
       predictedTokens: 21,
+      predictedMs: 3.484,
       promptTokens: 267,
       cachedTokens: 0
     })
     expect(sample.tokensPerSecond).toBe(5740.52812858783)
+    // The raw counts and times are kept, so the rate can be recomputed from the results file.
+    expect((sample.server!.predictedTokens! - 1) / (sample.server!.predictedMs! / 1000)).toBeCloseTo(5740.53, 1)
     expect(sample.tokensPerSecondSource).toBe('server')
     expect(sample.ttftSource).toBe('server')
     // 20 content deltas; the 21st token counted in usage is the end of generation.
