@@ -18,7 +18,8 @@ export interface Verdict {
 
 /** How the run ended, beside what it measured. */
 export interface RunEnd {
-  cancelled: boolean
+  /** Set when the run was cancelled: what was cut, as the run says it ("cancelled by SIGINT after …"). */
+  cancelled?: string
   /** Cases of the suite the run never reached. */
   notRun: number
   /** Set when the run had no case to replay, and why that is a pass (a shard of a small suite). */
@@ -46,7 +47,7 @@ export function verdictOf(
   errors: readonly string[],
   comparison: Comparison | undefined,
   options: GateOptions,
-  end: RunEnd = { cancelled: false, notRun: 0 }
+  end: RunEnd = { notRun: 0 }
 ): Verdict {
   const compared = comparison?.baseline === 'found' ? new Map(comparison.cases.map((c) => [c.id, c])) : undefined
   const onlyNew = options.failOn === 'new-failures' && compared !== undefined
@@ -81,8 +82,7 @@ export function verdictOf(
   // Said only when some cases ran: when none did, the first error says why.
   const notRun = end.notRun && cases.length > 0 ? `; ${plural(end.notRun, 'case')} not run` : ''
   if (end.cancelled) {
-    const first = errors.find((e) => e.startsWith('cancelled')) ?? 'cancelled'
-    return { passed: false, reason: `${first[0]!.toUpperCase()}${first.slice(1)}${notRun}${failedAlso}`, failureKind: 'cancelled' }
+    return { passed: false, reason: `${end.cancelled[0]!.toUpperCase()}${end.cancelled.slice(1)}${notRun}${failedAlso}`, failureKind: 'cancelled' }
   }
   if (errors.length > 0) return { passed: false, reason: `Stopped early: ${errors[0]}${notRun}${failedAlso}`, failureKind: 'infrastructure' }
   if (failures.length > 0) {

@@ -11,6 +11,7 @@ import type { Comparison } from './compare/types.js'
 import { fingerprintOf, type Fingerprint } from './environment/fingerprint.js'
 import { readMachineFacts } from './environment/machine.js'
 import { verdictOf } from './gate.js'
+import { CancelledError } from './host/cancel.js'
 import type { RunHost } from './host/types.js'
 import { Input, State, type RunOptions } from './options.js'
 import { replayCases, replayMore, serverSlots, type ReplayTarget } from './replay.js'
@@ -107,6 +108,8 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
   const cases: CaseResult[] = []
   let failedStart: ServerReport | undefined
   let baseline: FoundBaseline | undefined
+  /** What a cancellation cut, once said: the sentence the verdict gives. */
+  let cancelled: string | undefined
   let fingerprint: Fingerprint | undefined
   let keys: BaselineKeys | undefined
   let schedule: ReplaySchedule | undefined
@@ -167,7 +170,7 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
     const onSample = (suiteCase: SuiteCase, sample: SampleResult) => say(host, suiteCase, sample, repeatOf(suiteCase))
     const replay = await replayCases(target, planned, { ...progress, onSample }, repeatOf, { concurrency: schedule.concurrency, runsAlone })
     if (replay.abortedBy) errors.push(replay.abortedBy)
-    if (host.cancelled.aborted) errors.push(cancelledMessage(host.cancelled, replay.samples, planned, repeatOf))
+    if (host.cancelled.aborted) errors.push((cancelled = cancelledMessage(host.cancelled, replay.samples, planned, repeatOf)))
     const judge = async (suiteCase: SuiteCase, samples: SampleResult[]): Promise<CaseResult> => {
       // The prompt tells the code checks which functions are under test when a check names none.
       const judged = await judgeCase(suiteCase.id, assertionsOf(suiteCase), samples, { messages: suiteCase.messages })
@@ -190,12 +193,13 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
     }
   } catch (error) {
     if (!(error instanceof NothingToRun)) errors.push((error as Error).message)
+    if (error instanceof CancelledError) cancelled = error.message
     if (error instanceof ServerStartError) failedStart = error.report
   } finally {
     if (session) await session.stop()
   }
   // Cancelled after the last sample (while judging or stopping): said once, like any other stop.
-  if (host.cancelled.aborted && !errors.some((e) => e.startsWith('cancelled by'))) errors.push(`cancelled by ${String(host.cancelled.reason)}`)
+  if (host.cancelled.aborted && cancelled === undefined) errors.push((cancelled = `cancelled by ${String(host.cancelled.reason)}`))
 
   const samples = cases.flatMap((c) => c.samples.filter((s) => !s.error))
   const results: RunResults = {
@@ -223,7 +227,7 @@ export async function runPipeline(options: RunOptions, host: RunHost): Promise<R
   if (comparison) results.comparison = comparison
   // A shard may hold none of a small suite's cases: it passes, having nothing to judge.
   const nothingToRun = suite && options.shard && planned.length === 0 ? `Shard ${shardName(options.shard)} holds none of the suite's ${suite.cases.length} cases; nothing to run.` : undefined
-  const verdict = verdictOf(cases, errors, comparison, options, { cancelled: host.cancelled.aborted, notRun: results.notRun?.length ?? 0, ...(nothingToRun ? { nothingToRun } : {}) })
+  const verdict = verdictOf(cases, errors, comparison, options, { ...(cancelled ? { cancelled } : {}), notRun: results.notRun?.length ?? 0, ...(nothingToRun ? { nothingToRun } : {}) })
   results.passed = verdict.passed
   results.reason = verdict.reason
   if (verdict.failureKind) results.failureKind = verdict.failureKind

@@ -19366,7 +19366,7 @@ function speedNote(what, delta) {
  * when there is a comparable baseline), on a confirmed speed regression, and on an inconclusive
  * speed comparison only when asked to.
  */
-function verdictOf(cases, errors, comparison, options, end = { cancelled: false, notRun: 0 }) {
+function verdictOf(cases, errors, comparison, options, end = { notRun: 0 }) {
     const compared = comparison?.baseline === 'found' ? new Map(comparison.cases.map((c) => [c.id, c])) : undefined;
     const onlyNew = options.failOn === 'new-failures' && compared !== undefined;
     const failures = [];
@@ -19403,8 +19403,7 @@ function verdictOf(cases, errors, comparison, options, end = { cancelled: false,
     // Said only when some cases ran: when none did, the first error says why.
     const notRun = end.notRun && cases.length > 0 ? `; ${plural(end.notRun, 'case')} not run` : '';
     if (end.cancelled) {
-        const first = errors.find((e) => e.startsWith('cancelled')) ?? 'cancelled';
-        return { passed: false, reason: `${first[0].toUpperCase()}${first.slice(1)}${notRun}${failedAlso}`, failureKind: 'cancelled' };
+        return { passed: false, reason: `${end.cancelled[0].toUpperCase()}${end.cancelled.slice(1)}${notRun}${failedAlso}`, failureKind: 'cancelled' };
     }
     if (errors.length > 0)
         return { passed: false, reason: `Stopped early: ${errors[0]}${notRun}${failedAlso}`, failureKind: 'infrastructure' };
@@ -20223,6 +20222,13 @@ async function resolveModel(request) {
 // the signal meant.
 /** How long a cancelled run has to write what it measured before it exits anyway: inside the runner's 7.5 s. */
 const CANCEL_GRACE_MS = 6_000;
+/** A wait that a cancelled run cut short; its message says what was cut, e.g. "cancelled by SIGINT while …". */
+class CancelledError extends Error {
+    constructor(signal, during) {
+        super(`cancelled by ${String(signal.reason)} ${during}`);
+        this.name = 'CancelledError';
+    }
+}
 /** The exit status a shell gives a process ended by the signal. */
 function exitCodeOf(signal) {
     return signal === 'SIGINT' ? 130 : 143;
@@ -20303,6 +20309,7 @@ function createCliHost(write = (line) => process.stderr.write(line), env = proce
 // What answers at a base URL, read off the endpoints each engine alone has: llama-server's
 // /props (with `build_info`) and LM Studio's /api/v0/models.
 
+
 /** The server answered, and what it said ends the wait: no retry can change it. */
 class ServerAnswerError extends Error {
     name = 'ServerAnswerError';
@@ -20373,7 +20380,7 @@ async function probeServer(baseUrl, apiKey, timeoutMs, waits = {}) {
     let models;
     for (;;) {
         if (waits.signal?.aborted)
-            throw new Error(`cancelled by ${String(waits.signal.reason)} while waiting for the model server at ${baseUrl}`);
+            throw new CancelledError(waits.signal, `while waiting for the model server at ${baseUrl}`);
         try {
             models = await getJson(modelsUrl, apiKey, Math.max(1000, Math.min(10_000, deadline - Date.now())));
             refusedSince = undefined;
@@ -20993,6 +21000,7 @@ var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node
 ;// CONCATENATED MODULE: ./src/server/llamacpp/process.ts
 
 
+
 const LOG_TAIL_LINES = 40;
 async function freePort() {
     const server = external_node_net_default().createServer();
@@ -21060,7 +21068,7 @@ async function waitUntilReady(origin, child, log, timeoutMs, ref, cancelled) {
     let lastStatus = 'no answer';
     while (Date.now() < deadline) {
         if (cancelled?.aborted)
-            throw new Error(`cancelled by ${String(cancelled.reason)} while llama-server was loading the model`);
+            throw new CancelledError(cancelled, 'while llama-server was loading the model');
         if (exit)
             throw new Error(`llama-server ${exit} before it was ready: ${log.reason() || 'it printed nothing'}`);
         try {
@@ -41950,6 +41958,7 @@ function displayPathOf(absolute, workspace) {
 
 
 
+
 /** The line each measured sample gets in the log, in the action and the CLI alike. */
 function sampleProgressLine(suiteCase, sample, total = suiteCase.repeat) {
     return `${suiteCase.id} sample ${sample.index + 1}/${total}: ${stats_formatFigure(sample.tokensPerSecond)} tokens/s${sample.error ? `, failed: ${sample.error}` : ''}`;
@@ -42030,6 +42039,8 @@ async function runPipeline(options, host) {
     const cases = [];
     let failedStart;
     let baseline;
+    /** What a cancellation cut, once said: the sentence the verdict gives. */
+    let cancelled;
     let fingerprint;
     let keys;
     let schedule;
@@ -42090,7 +42101,7 @@ async function runPipeline(options, host) {
         if (replay.abortedBy)
             errors.push(replay.abortedBy);
         if (host.cancelled.aborted)
-            errors.push(cancelledMessage(host.cancelled, replay.samples, planned, repeatOf));
+            errors.push((cancelled = cancelledMessage(host.cancelled, replay.samples, planned, repeatOf)));
         const judge = async (suiteCase, samples) => {
             // The prompt tells the code checks which functions are under test when a check names none.
             const judged = await judgeCase(suiteCase.id, assertionsOf(suiteCase), samples, { messages: suiteCase.messages });
@@ -42118,6 +42129,8 @@ async function runPipeline(options, host) {
     catch (error) {
         if (!(error instanceof NothingToRun))
             errors.push(error.message);
+        if (error instanceof CancelledError)
+            cancelled = error.message;
         if (error instanceof ServerStartError)
             failedStart = error.report;
     }
@@ -42126,8 +42139,8 @@ async function runPipeline(options, host) {
             await session.stop();
     }
     // Cancelled after the last sample (while judging or stopping): said once, like any other stop.
-    if (host.cancelled.aborted && !errors.some((e) => e.startsWith('cancelled by')))
-        errors.push(`cancelled by ${String(host.cancelled.reason)}`);
+    if (host.cancelled.aborted && cancelled === undefined)
+        errors.push((cancelled = `cancelled by ${String(host.cancelled.reason)}`));
     const samples = cases.flatMap((c) => c.samples.filter((s) => !s.error));
     const results = {
         schemaVersion: 1,
@@ -42155,7 +42168,7 @@ async function runPipeline(options, host) {
         results.comparison = comparison;
     // A shard may hold none of a small suite's cases: it passes, having nothing to judge.
     const nothingToRun = suite && options.shard && planned.length === 0 ? `Shard ${shardName(options.shard)} holds none of the suite's ${suite.cases.length} cases; nothing to run.` : undefined;
-    const verdict = verdictOf(cases, errors, comparison, options, { cancelled: host.cancelled.aborted, notRun: results.notRun?.length ?? 0, ...(nothingToRun ? { nothingToRun } : {}) });
+    const verdict = verdictOf(cases, errors, comparison, options, { ...(cancelled ? { cancelled } : {}), notRun: results.notRun?.length ?? 0, ...(nothingToRun ? { nothingToRun } : {}) });
     results.passed = verdict.passed;
     results.reason = verdict.reason;
     if (verdict.failureKind)

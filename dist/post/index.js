@@ -31974,6 +31974,13 @@ function redactedResults(results, host) {
 // the signal meant.
 /** How long a cancelled run has to write what it measured before it exits anyway: inside the runner's 7.5 s. */
 const CANCEL_GRACE_MS = 6_000;
+/** A wait that a cancelled run cut short; its message says what was cut, e.g. "cancelled by SIGINT while …". */
+class CancelledError extends Error {
+    constructor(signal, during) {
+        super(`cancelled by ${String(signal.reason)} ${during}`);
+        this.name = 'CancelledError';
+    }
+}
 /** The exit status a shell gives a process ended by the signal. */
 function exitCodeOf(signal) {
     return signal === 'SIGINT' ? 130 : 143;
@@ -32113,6 +32120,7 @@ function badPortMessage(error, url) {
 // What answers at a base URL, read off the endpoints each engine alone has: llama-server's
 // /props (with `build_info`) and LM Studio's /api/v0/models.
 
+
 /** The server answered, and what it said ends the wait: no retry can change it. */
 class ServerAnswerError extends Error {
     name = 'ServerAnswerError';
@@ -32183,7 +32191,7 @@ async function probeServer(baseUrl, apiKey, timeoutMs, waits = {}) {
     let models;
     for (;;) {
         if (waits.signal?.aborted)
-            throw new Error(`cancelled by ${String(waits.signal.reason)} while waiting for the model server at ${baseUrl}`);
+            throw new CancelledError(waits.signal, `while waiting for the model server at ${baseUrl}`);
         try {
             models = await getJson(modelsUrl, apiKey, Math.max(1000, Math.min(10_000, deadline - Date.now())));
             refusedSince = undefined;
@@ -33338,6 +33346,7 @@ var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node
 ;// CONCATENATED MODULE: ./src/server/llamacpp/process.ts
 
 
+
 const LOG_TAIL_LINES = 40;
 async function freePort() {
     const server = external_node_net_default().createServer();
@@ -33405,7 +33414,7 @@ async function waitUntilReady(origin, child, log, timeoutMs, ref, cancelled) {
     let lastStatus = 'no answer';
     while (Date.now() < deadline) {
         if (cancelled?.aborted)
-            throw new Error(`cancelled by ${String(cancelled.reason)} while llama-server was loading the model`);
+            throw new CancelledError(cancelled, 'while llama-server was loading the model');
         if (exit)
             throw new Error(`llama-server ${exit} before it was ready: ${log.reason() || 'it printed nothing'}`);
         try {

@@ -10,6 +10,14 @@ type Stop = () => void
 /** How long a cancelled run has to write what it measured before it exits anyway: inside the runner's 7.5 s. */
 export const CANCEL_GRACE_MS = 6_000
 
+/** A wait that a cancelled run cut short; its message says what was cut, e.g. "cancelled by SIGINT while …". */
+export class CancelledError extends Error {
+  constructor(signal: AbortSignal, during: string) {
+    super(`cancelled by ${String(signal.reason)} ${during}`)
+    this.name = 'CancelledError'
+  }
+}
+
 /** The exit status a shell gives a process ended by the signal. */
 export function exitCodeOf(signal: string): number {
   return signal === 'SIGINT' ? 130 : 143

@@ -2,6 +2,7 @@
 // /props (with `build_info`) and LM Studio's /api/v0/models.
 import { badPortMessage, isConnectionRefused, rootCauseOf } from '../errors.js'
 import type { Engine } from './types.js'
+import { CancelledError } from '../host/cancel.js'
 
 /** The server answered, and what it said ends the wait: no retry can change it. */
 export class ServerAnswerError extends Error {
@@ -94,7 +95,7 @@ export async function probeServer(baseUrl: string, apiKey: string | undefined, t
   }
   let models: { status: number; body: unknown }
   for (;;) {
-    if (waits.signal?.aborted) throw new Error(`cancelled by ${String(waits.signal.reason)} while waiting for the model server at ${baseUrl}`)
+    if (waits.signal?.aborted) throw new CancelledError(waits.signal, `while waiting for the model server at ${baseUrl}`)
     try {
       models = await getJson(modelsUrl, apiKey, Math.max(1000, Math.min(10_000, deadline - Date.now())))
       refusedSince = undefined

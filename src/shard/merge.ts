@@ -161,7 +161,7 @@ function mergeShards(suite: Suite, label: string, files: readonly FoundResults[]
     ...(label ? { label } : {}),
     environment: environmentOf()
   }
-  const verdict = verdictOf(cases, errors, comparison, options, { cancelled: false, notRun: notRun.length })
+  const verdict = verdictOf(cases, errors, comparison, options, { notRun: notRun.length })
   results.passed = verdict.passed
   results.reason = verdict.reason
   if (verdict.failureKind) results.failureKind = verdict.failureKind

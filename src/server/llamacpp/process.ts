@@ -3,6 +3,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs'
 import net from 'node:net'
+import { CancelledError } from '../../host/cancel.js'
 
 const LOG_TAIL_LINES = 40
 
@@ -83,7 +84,7 @@ export async function waitUntilReady(
   child.once('exit', (code, signal) => (exit = signal ? `was killed by ${signal}` : `exited with code ${code}`))
   let lastStatus = 'no answer'
   while (Date.now() < deadline) {
-    if (cancelled?.aborted) throw new Error(`cancelled by ${String(cancelled.reason)} while llama-server was loading the model`)
+    if (cancelled?.aborted) throw new CancelledError(cancelled, 'while llama-server was loading the model')
     if (exit) throw new Error(`llama-server ${exit} before it was ready: ${log.reason() || 'it printed nothing'}`)
     try {
       const response = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(2000) })
