@@ -58,6 +58,8 @@ beforeAll(async () => {
   await writeScriptedModel(path.join(workspace, 'answer.gguf'), { script: ANSWER })
   await writeFile(path.join(workspace, 'suite.yml'), SUITE)
   server = await startServer('answer.gguf')
+  // One loopback GitHub for the file: every describe below posts to it.
+  github = await startFakeGitHub('acme', 'models', 7)
 }, 120_000)
 afterAll(async () => {
   await server?.stop()
@@ -68,10 +70,6 @@ const run = (options: Partial<RunActionOptions> & { inputs: Record<string, strin
   runAction({ workspace, apiUrl: github.url, event: pullRequestEvent(7), ...options, inputs: { suite: 'suite.yml', server: 'connect', 'base-url': server.baseUrl, ...options.inputs } })
 
 describe('server: connect', () => {
-  beforeAll(async () => {
-    github = await startFakeGitHub('acme', 'models', 7)
-  })
-
   it('replays the suite against the running server and posts one comment, updated on the next run', async () => {
     const first = await run({ inputs: {} })
     expect(first.exitCode).toBe(0)
