@@ -33879,6 +33879,13 @@ async function startLmStudio(request) {
         if (state.identifier)
             (0,external_node_child_process_namespaceObject.spawn)(lms.path, ['unload', state.identifier], { stdio: 'ignore', detached: true }).unref();
     });
+    // What the session's stop and a failed start both do: undo it all, and leave the post step nothing.
+    const undoAll = async () => {
+        withdrawCancel();
+        await undo(lms, state, host);
+        for (const name of Object.values(LmStudioState))
+            host.saveState(name, '');
+    };
     try {
         const up = await ensureServer(lms, port, host);
         port = up.port;
@@ -33928,18 +33935,12 @@ async function startLmStudio(request) {
                 if (stopped)
                     return;
                 stopped = true;
-                withdrawCancel();
-                await undo(lms, state, host);
-                for (const name of Object.values(LmStudioState))
-                    host.saveState(name, '');
+                await undoAll();
             }
         };
     }
     catch (error) {
-        withdrawCancel();
-        await undo(lms, state, host);
-        for (const name of Object.values(LmStudioState))
-            host.saveState(name, '');
+        await undoAll();
         throw new ServerStartError(error.message, reportSoFar(), { cause: error });
     }
 }

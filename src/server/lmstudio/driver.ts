@@ -119,6 +119,12 @@ async function startLmStudio(request: StartRequest<LmStudioOptions>): Promise<Se
   const withdrawCancel = host.onCancel(() => {
     if (state.identifier) spawn(lms.path, ['unload', state.identifier], { stdio: 'ignore', detached: true }).unref()
   })
+  // What the session's stop and a failed start both do: undo it all, and leave the post step nothing.
+  const undoAll = async () => {
+    withdrawCancel()
+    await undo(lms, state, host)
+    for (const name of Object.values(LmStudioState)) host.saveState(name, '')
+  }
   try {
     const up = await ensureServer(lms, port, host)
     port = up.port
@@ -166,15 +172,11 @@ async function startLmStudio(request: StartRequest<LmStudioOptions>): Promise<Se
       stop: async () => {
         if (stopped) return
         stopped = true
-        withdrawCancel()
-        await undo(lms, state, host)
-        for (const name of Object.values(LmStudioState)) host.saveState(name, '')
+        await undoAll()
       }
     }
   } catch (error) {
-    withdrawCancel()
-    await undo(lms, state, host)
-    for (const name of Object.values(LmStudioState)) host.saveState(name, '')
+    await undoAll()
     throw new ServerStartError((error as Error).message, reportSoFar(), { cause: error })
   }
 }
