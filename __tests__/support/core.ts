@@ -49,3 +49,18 @@ export function resetCore(): void {
 export function outputs(): Record<string, string> {
   return Object.fromEntries(setOutput.mock.calls.map(([name, value]) => [name, String(value)]))
 }
+
+/** The inputs of a connect-mode run against `baseUrl`, as a workflow step in the tests gives them. */
+export function connectInputs(baseUrl: string): Record<string, string> {
+  return {
+    suite: 'suite.yml',
+    server: 'connect',
+    'base-url': baseUrl,
+    'github-token': 'ghs_testToken0123456789',
+    comment: 'true',
+    'comment-tag': 'modelgate',
+    'results-file': 'modelgate-results.json',
+    'server-timeout': '5',
+    'request-timeout': '30'
+  }
+}

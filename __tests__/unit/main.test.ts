@@ -47,17 +47,7 @@ beforeEach(async () => {
   core.resetCore()
   api.comments.length = 0
   await writeFile(path.join(workspace, 'suite.yml'), SUITE)
-  Object.assign(core.inputs, {
-    suite: 'suite.yml',
-    server: 'connect',
-    'base-url': server.url,
-    'github-token': 'ghs_testToken0123456789',
-    comment: 'true',
-    'comment-tag': 'modelgate',
-    'results-file': 'modelgate-results.json',
-    'server-timeout': '5',
-    'request-timeout': '30'
-  })
+  Object.assign(core.inputs, core.connectInputs(server.url))
 })
 
 const warnings = () => core.warning.mock.calls.map(([message]) => String(message))

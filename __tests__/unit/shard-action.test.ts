@@ -44,18 +44,7 @@ beforeEach(async () => {
   core.resetCore()
   api.comments.length = 0
   await writeFile(path.join(workspace, 'suite.yml'), SUITE)
-  Object.assign(core.inputs, {
-    suite: 'suite.yml',
-    server: 'connect',
-    'base-url': server.url,
-    'github-token': 'ghs_testToken0123456789',
-    comment: 'true',
-    'comment-tag': 'modelgate',
-    'results-file': 'modelgate-results.json',
-    'server-timeout': '5',
-    'request-timeout': '30',
-    mode: 'run'
-  })
+  Object.assign(core.inputs, core.connectInputs(server.url), { mode: 'run' })
 })
 
 /** Runs every shard of 3 as a matrix job would, each writing where its artifact is downloaded to. */
