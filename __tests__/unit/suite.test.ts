@@ -1,11 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
+import { Ajv } from 'ajv'
 import { parse } from 'yaml'
 import type { Assertion } from '../../src/checks/index.js'
 import type { ServerSettings } from '../../src/server/settings.js'
 import { loadSuite, parseSuite, SuiteError, type ChatMessage, type Suite } from '../../src/suite/index.js'
-import type { RawCase, RawSuite } from '../../src/suite/schema.js'
+import { suiteSchema, type RawCase, type RawSuite } from '../../src/suite/schema.js'
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/suites/${name}`, import.meta.url))
 
@@ -24,6 +25,15 @@ const oneCase = (assertYaml: string) => `cases:
     prompt: Write it.
     assert:
 ${assertYaml}`
+
+describe('the suite schema', () => {
+  // The loader compiles it without the meta-schema check, to start quickly: this is that check.
+  it('is a valid JSON schema, with every check\'s fields', () => {
+    const ajv = new Ajv({ strict: false, discriminator: true })
+    expect(ajv.validateSchema(suiteSchema())).toBe(true)
+    expect(ajv.errors ?? null).toBeNull()
+  })
+})
 
 describe('loadSuite', () => {
   it('reads the contract example into typed cases', async () => {

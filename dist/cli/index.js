@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
 /***/ 2463:
@@ -18363,7 +18363,8 @@ function validateFunction(assertion) {
 }
 /**
  * Makes a check definition from a code check: it reads every sample's code (asynchronously:
- * grammars load on first use), then decides per sample.
+ * grammars load on first use), then decides per sample; samples with the same text share one
+ * reading and one verdict.
  */
 function codeCheck({ type, summary, properties, required, validate, prepare, judge }) {
     return {
@@ -18376,9 +18377,15 @@ function codeCheck({ type, summary, properties, required, validate, prepare, jud
         evaluate: async (assertion, samples, context) => {
             const forced = typeof assertion.language === 'string' ? languageNamed(assertion.language) : undefined;
             const decide = (answer) => (answer.problem ? { passed: false, ...answer.problem } : judge(assertion, answer, context));
+            // A case's samples often say the same (temperature 0): one answer is read and judged once.
+            const byText = new Map();
             const outcomes = new Map();
-            for (const sample of samples)
-                outcomes.set(sample, await withAnswerCode(sample.text, forced, decide));
+            for (const sample of samples) {
+                let outcome = byText.get(sample.text);
+                if (!outcome)
+                    byText.set(sample.text, (outcome = await withAnswerCode(sample.text, forced, decide)));
+                outcomes.set(sample, outcome);
+            }
             return everySample(samples, (sample) => outcomes.get(sample));
         }
     };
@@ -40991,8 +40998,10 @@ async function watchedFetch(input, init) {
  * (`Connection: close`): with several streams in flight llama-server closes kept-alive
  * connections as soon as a response ends, and a request sent on one as it closes fails with
  * "other side closed" (measured: 5 of 40 samples, each then retried half a second later).
+ * llama-server closes a streamed response's connection even one request at a time, so against it
+ * every request has its own: reaching for the closed one cost 0.7 ms a request (BENCHMARKS.md).
  */
-function createClient(target, { ownConnections = false } = {}) {
+function createClient(target, { ownConnections = target.engine === 'llama.cpp' } = {}) {
     return new OpenAI({
         baseURL: target.baseUrl,
         // The SDK insists on a key; local servers mostly take none.
@@ -41086,9 +41095,12 @@ function unfinished(answer, watch, contentType, baseUrl) {
         };
     }
     if (!done && answer.finishReason === null) {
+        // On a connection of its own a body may end by the connection's close, so a server dying
+        // mid-stream looks like this rather than a reset: a fault that may pass, like the reset.
         return {
             kind: 'stream',
-            message: `the stream from ${baseUrl} ended after ${answer.chunks} ${answer.chunks === 1 ? 'chunk' : 'chunks'} without a finish reason or [DONE]: the server may have died or a proxy cut it off`
+            message: `the stream from ${baseUrl} ended after ${answer.chunks} ${answer.chunks === 1 ? 'chunk' : 'chunks'} without a finish reason or [DONE]: the server may have died or a proxy cut it off`,
+            transient: true
         };
     }
     return undefined;
@@ -41518,10 +41530,19 @@ function assertionSchema(checks) {
         }))
     };
 }
+/** The whole suite schema: the fixed fields, and each registered check's own. */
+function suiteSchema() {
+    return suiteSchemaWith(assertionSchema(checkRegistry.values()));
+}
 let validator;
-/** Every schema error in `value`. Compiled on first use: importing the suite module stays cheap. */
+/**
+ * Every schema error in `value`. Compiled on first use: importing the suite module stays cheap.
+ * The schema is ours, so it is not checked against the JSON Schema meta-schema at each start
+ * (compiling that took a third of the time), nor is the generated code optimised (another
+ * quarter, for a validator that runs once a run); a unit test checks the schema once.
+ */
 function schemaErrors(value) {
-    validator ??= new ajv.Ajv({ allErrors: true, discriminator: true, strict: false, verbose: true }).compile(suiteSchemaWith(assertionSchema(checkRegistry.values())));
+    validator ??= new ajv.Ajv({ allErrors: true, discriminator: true, strict: false, verbose: true, validateSchema: false, code: { optimize: false } }).compile(suiteSchema());
     return validator(value) ? [] : (validator.errors ?? []);
 }
 

@@ -2,9 +2,9 @@
 // downloading it from the internet again. One entry holds one model file, keyed by the URL's hash
 // and the pin; entries are immutable, so a model is saved once per key. The action's entry point
 // gives this store to the stages through RunHost.models (src/models/types.ts ModelHost).
-import * as cache from '@actions/cache'
 import { copyFile, link, mkdir, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
+import { actionsCache, cacheAvailable } from '../github/actions-cache.js'
 import { modelsDirOf } from './fetch.js'
 import type { ModelHost, ModelStore } from './types.js'
 
@@ -36,11 +36,11 @@ export function modelCacheStore(workspace: string): ModelStore {
   return {
     name: 'the Actions cache',
     async restore(keys, file) {
-      if (!cache.isFeatureAvailable()) return undefined
+      if (!(await cacheAvailable())) return undefined
       await rm(stagedDir, { recursive: true, force: true })
       try {
         // restoreCache warns and gives undefined when a download or the extraction fails.
-        const matched = await cache.restoreCache([STAGED_FILE], keys.primary, keys.restore)
+        const matched = await (await actionsCache()).restoreCache([STAGED_FILE], keys.primary, keys.restore)
         if (matched) await place(staged, file, 'move')
         return matched
       } finally {
@@ -48,13 +48,13 @@ export function modelCacheStore(workspace: string): ModelStore {
       }
     },
     async save(key, file) {
-      if (!cache.isFeatureAvailable()) throw new Error('the Actions cache service is not available to this job')
+      if (!(await cacheAvailable())) throw new Error('the Actions cache service is not available to this job')
       await rm(stagedDir, { recursive: true, force: true })
       await mkdir(stagedDir, { recursive: true })
       try {
         // A hard link: the archive is read from it, and a multi-gigabyte copy is not made.
         await place(file, staged, 'link')
-        const id = await cache.saveCache([STAGED_FILE], key)
+        const id = await (await actionsCache()).saveCache([STAGED_FILE], key)
         // saveCache logs and gives -1 rather than throwing when the service refuses (a read-only
         // token, another job saving the same key, an entry over the repository's cache size).
         if (id === -1) throw new Error(`the cache service did not store ${key}`)
