@@ -140,8 +140,10 @@ async function watchedFetch(input: string | URL | Request, init?: RequestInit): 
  * (`Connection: close`): with several streams in flight llama-server closes kept-alive
  * connections as soon as a response ends, and a request sent on one as it closes fails with
  * "other side closed" (measured: 5 of 40 samples, each then retried half a second later).
+ * llama-server closes a streamed response's connection even one request at a time, so against it
+ * every request has its own: reaching for the closed one cost 0.7 ms a request (BENCHMARKS.md).
  */
-export function createClient(target: ReplayTarget, { ownConnections = false } = {}): OpenAI {
+export function createClient(target: ReplayTarget, { ownConnections = target.engine === 'llama.cpp' } = {}): OpenAI {
   return new OpenAI({
     baseURL: target.baseUrl,
     // The SDK insists on a key; local servers mostly take none.
@@ -276,9 +278,12 @@ function unfinished(answer: Answer, watch: BodyWatch | undefined, contentType: s
     }
   }
   if (!done && answer.finishReason === null) {
+    // On a connection of its own a body may end by the connection's close, so a server dying
+    // mid-stream looks like this rather than a reset: a fault that may pass, like the reset.
     return {
       kind: 'stream',
-      message: `the stream from ${baseUrl} ended after ${answer.chunks} ${answer.chunks === 1 ? 'chunk' : 'chunks'} without a finish reason or [DONE]: the server may have died or a proxy cut it off`
+      message: `the stream from ${baseUrl} ended after ${answer.chunks} ${answer.chunks === 1 ? 'chunk' : 'chunks'} without a finish reason or [DONE]: the server may have died or a proxy cut it off`,
+      transient: true
     }
   }
   return undefined

@@ -146,7 +146,8 @@ describe('an answer that is not a finished stream fails its sample', () => {
       `the stream from ${target.baseUrl} ended after 8 chunks without a finish reason or [DONE]: the server may have died or a proxy cut it off`
     )
     expect(result.text.length).toBeGreaterThan(0)
-    expect(result.retries).toBeUndefined()
+    // Tried again as a reset is: on a connection of its own, a server that died ends the body so.
+    expect(result.retries).toBe(3)
   })
 
   it('takes a finish reason without [DONE], and [DONE] without a finish reason', async () => {
