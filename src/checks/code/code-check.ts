@@ -39,7 +39,8 @@ export interface CodeCheck {
 
 /**
  * Makes a check definition from a code check: it reads every sample's code (asynchronously:
- * grammars load on first use), then decides per sample.
+ * grammars load on first use), then decides per sample; samples with the same text share one
+ * reading and one verdict.
  */
 export function codeCheck({ type, summary, properties, required, validate, prepare, judge }: CodeCheck): CheckDefinition {
   return {
@@ -52,8 +53,14 @@ export function codeCheck({ type, summary, properties, required, validate, prepa
     evaluate: async (assertion, samples, context) => {
       const forced = typeof assertion.language === 'string' ? languageNamed(assertion.language) : undefined
       const decide = (answer: AnswerCode): CheckOutcome => (answer.problem ? { passed: false, ...answer.problem } : judge(assertion, answer, context))
+      // A case's samples often say the same (temperature 0): one answer is read and judged once.
+      const byText = new Map<string, CheckOutcome>()
       const outcomes = new Map<SampleResult, CheckOutcome>()
-      for (const sample of samples) outcomes.set(sample, await withAnswerCode(sample.text, forced, decide))
+      for (const sample of samples) {
+        let outcome = byText.get(sample.text)
+        if (!outcome) byText.set(sample.text, (outcome = await withAnswerCode(sample.text, forced, decide)))
+        outcomes.set(sample, outcome)
+      }
       return everySample(samples, (sample) => outcomes.get(sample)!)
     }
   }
