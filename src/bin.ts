@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // The `modelgate` executable (package.json `bin`, bundled to dist/cli/index.js): runs the CLI and
 // gives its exit status; an error the CLI did not expect is exit status 2, never a stack trace.
-import { main } from './cli.js'
+import { keepCompiledCode } from './compile-cache.js'
 
+keepCompiledCode()
+// Loaded after the compile cache is on, so the bundle's code is what it keeps.
+const { main } = await import('./cli.js')
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code
