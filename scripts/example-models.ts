@@ -40,11 +40,11 @@ export async function writeExampleModels(dir: string): Promise<ExampleModels> {
  * oversubscription). The speed-verdict script passes 1: a thread per core leaves none for the
  * client and the kernel, and a stalled thread holds up the other at every barrier.
  */
-export function startMeasuredServer(model: string, llamaServer: string, host: RunHost, threads = 2): Promise<ServerSession> {
+export function startMeasuredServer(model: string, llamaServer: string, host: RunHost, threads = 2, extraArgs: string[] = [], contextLength = 4096): Promise<ServerSession> {
   return startLlamaServer({
     host,
-    options: { llamaServerPath: llamaServer, extraArgs: [] },
-    server: { settings: { 'context-length': 4096, 'cpu-threads': threads }, extraArgs: [] },
+    options: { llamaServerPath: llamaServer, extraArgs },
+    server: { settings: { 'context-length': contextLength, 'cpu-threads': threads }, extraArgs: [] },
     model,
     readyTimeoutMs: 60_000,
     modelBaseDir: path.dirname(model),

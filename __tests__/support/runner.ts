@@ -12,6 +12,8 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 export interface ActionRun {
   exitCode: number | null
+  /** From just before the spawn to the child's exit, in ms. */
+  wallMs: number
   stdout: string
   stderr: string
   outputs: Record<string, string>
@@ -28,6 +30,10 @@ export interface RunActionOptions {
   /** State saved by the main step, for the post step. */
   state?: Record<string, string>
   entry?: string
+  /** Node's own flags, before the entry point (the benchmark's peak-memory probe). */
+  nodeArgs?: string[]
+  /** Arguments after the entry point (the CLI's). */
+  args?: string[]
   env?: Record<string, string>
   timeoutMs?: number
   /** Sees stdout as it arrives, to act in the middle of a run. */
@@ -105,7 +111,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     ...options.env
   }
 
-  const child = spawn(node24(), [path.join(ROOT, options.entry ?? 'dist/index.js')], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const spawnedAt = performance.now()
+  const child = spawn(node24(), [...(options.nodeArgs ?? []), path.join(ROOT, options.entry ?? 'dist/index.js'), ...(options.args ?? [])], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   options.onStart?.(child, files)
@@ -116,10 +123,12 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  const wallMs = performance.now() - spawnedAt
   clearTimeout(timer)
 
   return {
     exitCode,
+    wallMs,
     stdout,
     stderr,
     outputs: parseCommandFile(await readFile(files.output, 'utf8')),
