@@ -1365,14 +1365,27 @@ function firstSyntaxError(node) {
 ;// CONCATENATED MODULE: ./src/checks/code/unit.ts
 
 function indexUnit(block, language, tree) {
-    const unit = { block, language, tree, comments: [], strings: [], leaves: [], calls: [], bindings: [], declaredIds: new Set() };
+    const unit = { block, language, tree, comments: [], strings: [], leaves: [], leavesByText: new Map(), calls: [], bindings: [], declaredIds: new Set() };
+    const byText = (text, node) => {
+        const list = unit.leavesByText.get(text);
+        if (list)
+            list.push(node);
+        else
+            unit.leavesByText.set(text, [node]);
+    };
     const visit = (node) => {
         if (isComment(node))
             unit.comments.push(node);
         else if (isStringLiteral(node))
             unit.strings.push(node);
-        else if (node.childCount === 0 && node.isNamed)
+        else if (node.childCount === 0 && node.isNamed) {
             unit.leaves.push(node);
+            const text = node.text;
+            byText(text, node);
+            const digits = numberDigits(text);
+            if (digits !== undefined && digits !== text)
+                byText(digits, node);
+        }
         if (isComment(node) || isStringLiteral(node) || node.childCount === 0)
             return;
         if (isCall(node))
@@ -1389,6 +1402,11 @@ function indexUnit(block, language, tree) {
     };
     visit(tree.rootNode);
     return unit;
+}
+/** A number literal's digits without `_` separators and a type suffix (1_000L: 1000), else undefined. */
+function numberDigits(text) {
+    const digits = text.replace(/_/g, '').replace(/[lLuU]+$/, '');
+    return /^\d+$/.test(digits) ? digits : undefined;
 }
 /** The answer's line a node starts on. */
 function lineOf(unit, node) {
@@ -2236,9 +2254,7 @@ function validatedFields(fn) {
 function traceCode(code, units, target) {
     const trace = { guards: [], sightings: [] };
     const pattern = codePattern(code);
-    const numeric = /^\d+$/.test(code);
     const followedNames = new Set();
-    const isCodeLiteral = (leaf) => leaf.text === code || (numeric && leaf.text.replace(/_/g, '').replace(/[lLuU]+$/, '') === code);
     const usesOf = (name) => units.flatMap((unit) => [...unit.leaves.filter(isIdentifier), ...unit.strings]
         .filter((node) => nameOf(node) === name && !unit.declaredIds.has(node.id) && !isImport(node))
         .map((node) => ({ node, unit })));
@@ -2326,9 +2342,8 @@ function traceCode(code, units, target) {
                 trace.sightings.push({ kind, line: lineWithin(string, match.index) });
             }
         }
-        for (const leaf of unit.leaves)
-            if (isCodeLiteral(leaf))
-                follow(leaf, unit, undefined, 0);
+        for (const leaf of unit.leavesByText.get(code) ?? [])
+            follow(leaf, unit, undefined, 0);
     }
     return trace;
 }

@@ -179,11 +179,8 @@ function validatedFields(fn: Node): string[] {
 export function traceCode(code: string, units: readonly ParsedUnit[], target?: Target): CodeTrace {
   const trace: CodeTrace = { guards: [], sightings: [] }
   const pattern = codePattern(code)
-  const numeric = /^\d+$/.test(code)
   const followedNames = new Set<string>()
 
-  const isCodeLiteral = (leaf: Node): boolean =>
-    leaf.text === code || (numeric && leaf.text.replace(/_/g, '').replace(/[lLuU]+$/, '') === code)
 
   const usesOf = (name: string): { node: Node; unit: ParsedUnit }[] =>
     units.flatMap((unit) =>
@@ -266,7 +263,7 @@ export function traceCode(code: string, units: readonly ParsedUnit[], target?: T
         trace.sightings.push({ kind, line: lineWithin(string, match.index) })
       }
     }
-    for (const leaf of unit.leaves) if (isCodeLiteral(leaf)) follow(leaf, unit, undefined, 0)
+    for (const leaf of unit.leavesByText.get(code) ?? []) follow(leaf, unit, undefined, 0)
   }
   return trace
 }

@@ -24,6 +24,12 @@ export interface ParsedUnit {
   strings: Node[]
   /** Named leaves other than comments and strings: identifiers and literals. */
   leaves: Node[]
+  /**
+   * The leaves by their text, in the order of `leaves`; a number also under its digits alone
+   * (1_000L under 1000). Read once here: each node's text is a trip into tree-sitter's memory,
+   * and every code of every check looks its literal up (BENCHMARKS.md, overhead).
+   */
+  leavesByText: Map<string, Node[]>
   calls: Node[]
   bindings: { node: Node; parts: BindingParts }[]
   /** Ids of the nodes that declare a name, which are not uses of it. */
@@ -31,11 +37,22 @@ export interface ParsedUnit {
 }
 
 export function indexUnit(block: CodeBlock, language: LanguageId, tree: Tree): ParsedUnit {
-  const unit: ParsedUnit = { block, language, tree, comments: [], strings: [], leaves: [], calls: [], bindings: [], declaredIds: new Set() }
+  const unit: ParsedUnit = { block, language, tree, comments: [], strings: [], leaves: [], leavesByText: new Map(), calls: [], bindings: [], declaredIds: new Set() }
+  const byText = (text: string, node: Node) => {
+    const list = unit.leavesByText.get(text)
+    if (list) list.push(node)
+    else unit.leavesByText.set(text, [node])
+  }
   const visit = (node: Node): void => {
     if (isComment(node)) unit.comments.push(node)
     else if (isStringLiteral(node)) unit.strings.push(node)
-    else if (node.childCount === 0 && node.isNamed) unit.leaves.push(node)
+    else if (node.childCount === 0 && node.isNamed) {
+      unit.leaves.push(node)
+      const text = node.text
+      byText(text, node)
+      const digits = numberDigits(text)
+      if (digits !== undefined && digits !== text) byText(digits, node)
+    }
     if (isComment(node) || isStringLiteral(node) || node.childCount === 0) return
     if (isCall(node)) unit.calls.push(node)
     const parts = bindingParts(node)
@@ -47,6 +64,12 @@ export function indexUnit(block: CodeBlock, language: LanguageId, tree: Tree): P
   }
   visit(tree.rootNode)
   return unit
+}
+
+/** A number literal's digits without `_` separators and a type suffix (1_000L: 1000), else undefined. */
+export function numberDigits(text: string): string | undefined {
+  const digits = text.replace(/_/g, '').replace(/[lLuU]+$/, '')
+  return /^\d+$/.test(digits) ? digits : undefined
 }
 
 /** The answer's line a node starts on. */
