@@ -8,6 +8,8 @@
 //   npm run bench                      # everything, BENCHMARKS.md rewritten
 //   npm run bench -- --smoke           # tiny sizes, one round, no promptfoo: CI's check that it runs
 //   npm run bench -- --rounds 5 --out /tmp/b.md
+//   npm run bench -- --dist /tmp/old/dist --json /tmp/before.json   # another build, figures as JSON
+//   npm run bench -- --before /tmp/before.json                       # a "before" column from that run
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
@@ -37,6 +39,10 @@ const smoke = flag('--smoke')
 const rounds = Number(option('--rounds') ?? (smoke ? 1 : 3))
 const out = option('--out') ?? (smoke ? path.join(os.tmpdir(), 'modelgate-bench-smoke.md') : path.join(ROOT, 'BENCHMARKS.md'))
 const withPeer = !smoke || flag('--peer')
+// Another build of the bundles to measure (e.g. an earlier commit's dist/, for before-and-after).
+const dist = path.resolve(option('--dist') ?? path.join(ROOT, 'dist'))
+const actionEntry = path.join(dist, 'index.js')
+const cliEntry = path.join(dist, 'cli', 'index.js')
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number of at least 1, not ${option('--rounds')}`)
 
 const lastLine = (script: string) =>
@@ -45,7 +51,7 @@ const llamaServer = process.env.LLAMA_SERVER ?? lastLine('scripts/build-llama-se
 // The action runs under node24 on GitHub; the bench runs it so too.
 process.env.MODELGATE_NODE24 ??= lastLine('scripts/fetch-node24.sh')
 const node24 = process.env.MODELGATE_NODE24
-for (const bundle of ['dist/index.js', 'dist/cli/index.js']) statSync(path.join(ROOT, bundle))
+for (const bundle of [actionEntry, cliEntry]) statSync(bundle)
 
 const log = (line: string) => process.stderr.write(`${line}\n`)
 const startedAt = new Date()
@@ -134,7 +140,7 @@ type Client = (typeof clients)[number]
 const overhead = await withServer(models.slow, 1, 1, async (server) => {
   const run = (client: Client) =>
     client === 'modelgate'
-      ? runModelgate(server, { suite: overheadSuite })
+      ? runModelgate(server, { suite: overheadSuite, entry: actionEntry })
       : client === 'python loop'
         ? runFloor(server, overheadSuite)
         : runPromptfoo(server, overheadSuite, node24, promptfoo!.entry, promptfoo!.home)
@@ -223,24 +229,25 @@ const startup = await withServer(models.good, 1, 1, async (server) => {
   const warmCache = await mkdtemp(path.join(os.tmpdir(), 'modelgate-bench-compile-cache-'))
   const measure = async (entry: 'action' | 'cli', cache: 'cold' | 'warm'): Promise<number> => {
     relay.reset()
-    // A cold start is a fresh runner: no compiled code kept from an earlier run.
-    const compileCache = cache === 'warm' ? warmCache : await mkdtemp(path.join(os.tmpdir(), 'modelgate-bench-compile-cache-'))
+    // Node keeps compiled code in the temporary folder's node-compile-cache when modelgate turns
+    // the cache on: a fresh runner has an empty one, a self-hosted runner the last run's.
+    const tmp = cache === 'warm' ? warmCache : await mkdtemp(path.join(os.tmpdir(), 'modelgate-bench-compile-cache-'))
     let spawnedAt = 0
-    const env = { NODE_COMPILE_CACHE: compileCache }
+    const env = { TMPDIR: tmp }
     const baseUrl = `${relay.url}/v1`
     const run =
       entry === 'action'
-        ? await runAction({ workspace, env, onStart: () => (spawnedAt = performance.now()), inputs: { suite: 'suite.yml', 'base-url': baseUrl, 'github-token': '' } })
+        ? await runAction({ workspace, env, entry: actionEntry, onStart: () => (spawnedAt = performance.now()), inputs: { suite: 'suite.yml', 'base-url': baseUrl, 'github-token': '' } })
         : await runAction({
             workspace,
             env,
-            entry: 'dist/cli/index.js',
+            entry: cliEntry,
             onStart: () => (spawnedAt = performance.now()),
             inputs: {},
             args: ['run', '--suite', 'suite.yml', '--base-url', baseUrl]
           })
     if (run.exitCode !== 0) throw new Error(`the ${entry} failed at start-up (exit ${run.exitCode}): ${(run.stdout + run.stderr).slice(-1500)}`)
-    if (cache === 'cold') await rm(compileCache, { recursive: true, force: true })
+    if (cache === 'cold') await rm(tmp, { recursive: true, force: true })
     return relay.firstAt()! - spawnedAt
   }
   await measure('action', 'warm')
@@ -257,7 +264,7 @@ const helpRun = (() => {
   const times: number[] = []
   for (let i = 0; i < 5; i++) {
     const t = performance.now()
-    const usage = execFileSync(node24, ['--import', path.join(ROOT, 'scripts/bench/peak-rss.mjs'), path.join(ROOT, 'dist/cli/index.js'), '--help'], {
+    const usage = execFileSync(node24, ['--import', path.join(ROOT, 'scripts/bench/peak-rss.mjs'), cliEntry, '--help'], {
       encoding: 'utf8',
       env: { ...process.env, MODELGATE_BENCH_RSS_DIR: probeDir }
     })
@@ -290,12 +297,12 @@ rows.push(
 )
 function bundleSizes(): string {
   const parts: string[] = []
-  for (const bundle of ['dist', 'dist/cli', 'dist/post']) {
-    const files = readdirSync(path.join(ROOT, bundle)).filter((f) => f.endsWith('.js'))
-    const sizes = files.map((f) => `${f} ${(statSync(path.join(ROOT, bundle, f)).size / 1024).toFixed(0)} KB`)
-    parts.push(`\`${bundle}/\`: ${sizes.join(', ')}`)
+  for (const bundle of ['', 'cli', 'post']) {
+    const files = readdirSync(path.join(dist, bundle)).filter((f) => f.endsWith('.js'))
+    const sizes = files.map((f) => `${f} ${(statSync(path.join(dist, bundle, f)).size / 1024).toFixed(0)} KB`)
+    parts.push(`\`${path.join('dist', bundle)}/\`: ${sizes.join(', ')}`)
   }
-  const grammars = readdirSync(path.join(ROOT, 'dist/grammars')).reduce((n, f) => n + statSync(path.join(ROOT, 'dist/grammars', f)).size, 0)
+  const grammars = readdirSync(path.join(dist, 'grammars')).reduce((n, f) => n + statSync(path.join(dist, 'grammars', f)).size, 0)
   parts.push(`\`dist/grammars/\` (loaded only by code checks): ${(grammars / 2 ** 20).toFixed(1)} MB`)
   return parts.join('; ')
 }
@@ -306,7 +313,7 @@ const concurrencySuite: BenchSuite = smoke ? { cases: 4, repeat: 1, code: false 
 for (const [label, model] of [['fast', models.good], ['slow', models.slow]] as const) {
   log(`4. concurrency, ${label} model: ${concurrencySuite.cases} cases, -np 4`)
   const runs = await withServer(model, 2, 4, (server) =>
-    alternate(['4', '1'], (concurrency) => runModelgate(server, { suite: concurrencySuite, concurrency: Number(concurrency) }))
+    alternate(['4', '1'], (concurrency) => runModelgate(server, { suite: concurrencySuite, concurrency: Number(concurrency), entry: actionEntry }))
   )
   for (const [c, list] of Object.entries(runs)) {
     for (const run of list) if (run.results?.schedule?.concurrency !== Number(c)) throw new Error(`asked for concurrency ${c}, the run says ${run.results?.schedule?.concurrency}`)
@@ -319,6 +326,13 @@ for (const [label, model] of [['fast', models.good], ['slow', models.slow]] as c
     target: label === 'fast' ? '≤ 0.6' : 'reported (compute-bound on 2 cores)',
     ...(label === 'fast' ? { met: ratio <= 0.6 } : {}),
     runs: [...runs['4'], ...runs['1']]
+  })
+  const serverPerRequest = (list: ClientRun[]) => med(list.map((r) => r.serverMs / r.requests))
+  rows.push({
+    item: '4. Concurrency',
+    what: `${label} model: llama-server's own time per request at 4 slots ÷ at 1 (${fmt(serverPerRequest(runs['4']), 1)} ms ÷ ${fmt(serverPerRequest(runs['1']), 1)} ms): 4 ÷ this is the most four slots can give`,
+    value: fmt(serverPerRequest(runs['4']) / serverPerRequest(runs['1']), 2),
+    target: 'reported'
   })
   if (label === 'fast') {
     const fastAccuracy = rateDifferences(runs['1'], 2)
@@ -334,13 +348,15 @@ log(`5. memory: ${memorySizes.join(' and ')} cases of ${longText.length}-charact
 const memory = await withServer(long, 1, 1, (server) =>
   alternate(
     memorySizes.map(String),
-    (cases) => runModelgate(server, { suite: { cases: Number(cases), repeat: 1, code: true, maxTokens: 2048 } })
+    (cases) => runModelgate(server, { suite: { cases: Number(cases), repeat: 1, code: true, maxTokens: 2048 }, entry: actionEntry, liveHeap: true })
   )
 )
 const [small, large] = memorySizes as [number, number]
 const peakLarge = med(memory[String(large)]!.map((r) => r.maxRssMb))
 const peakSmall = med(memory[String(small)]!.map((r) => r.maxRssMb))
 const growthKb = ((peakLarge - peakSmall) * 1024) / (large - small)
+const liveOf = (cases: number) => med(memory[String(cases)]!.map((r) => r.liveHeapMb ?? NaN))
+const keptKb = ((liveOf(large) - liveOf(small)) * 1024) / (large - small)
 const textKb = longText.length / 1024
 rows.push(
   {
@@ -353,38 +369,48 @@ rows.push(
   },
   {
     item: '5. Memory',
-    what: `growth per sample, ${small} → ${large} cases (${fmt(peakSmall, 0)} → ${fmt(peakLarge, 0)} MB)`,
+    what: `peak RSS growth per sample, ${small} → ${large} cases (${fmt(peakSmall, 0)} → ${fmt(peakLarge, 0)} MB): the heap V8 lets grow before it collects`,
     value: `${fmt(growthKb, 1)} KB (${fmt(growthKb / textKb, 1)}× its text)`,
     target: '≤ 4× its text',
     met: growthKb <= 4 * textKb,
     runs: [...memory[String(small)]!, ...memory[String(large)]!]
+  },
+  {
+    item: '5. Memory',
+    what: `what the run keeps per sample: the live heap after a full collection at exit, ${small} → ${large} cases (${fmt(liveOf(small), 1)} → ${fmt(liveOf(large), 1)} MB)`,
+    value: `${fmt(keptKb, 1)} KB (${fmt(keptKb / textKb, 1)}× its text)`,
+    target: '≤ 4× its text',
+    met: keptKb <= 4 * textKb,
+    runs: [...memory[String(small)]!, ...memory[String(large)]!]
   }
 )
 
-// 6. Scaling: quality-only cases on the fast model, one slot.
+// 6. Scaling: quality-only cases on the fast model, one slot. GitHub takes a job summary of up
+// to 1 MiB per step.
+const SUMMARY_LIMIT = 1024 * 1024
 const scalingSizes = smoke ? [2, 5] : [10, 100, 1000]
 log(`6. scaling: ${scalingSizes.join(', ')} cases`)
 const scaling = await withServer(models.good, 1, 1, (server) =>
-  alternate(scalingSizes.map(String), (cases) => runModelgate(server, { suite: { cases: Number(cases), repeat: 1, code: false } }))
+  alternate(scalingSizes.map(String), (cases) => runModelgate(server, { suite: { cases: Number(cases), repeat: 1, code: false }, entry: actionEntry }))
 )
-const scalingRows: { cases: number; wall: number; perCase: number; rss: number; resultsKb: number; report: number }[] = []
+const scalingRows: { cases: number; wall: number; perCase: number; rss: number; resultsKb: number; report: number; summary: number }[] = []
 for (const cases of scalingSizes) {
   const runs = scaling[String(cases)]!
   const last = runs[runs.length - 1]!
   const results = last.results!
   const resultsKb = Buffer.byteLength(JSON.stringify(results, null, 2)) / 1024
   const report = renderReport(results).length
-  scalingRows.push({ cases, wall: med(runs.map((r) => r.wallMs)), perCase: med(runs.map(perRequestMs)), rss: med(runs.map((r) => r.maxRssMb)), resultsKb, report })
+  scalingRows.push({ cases, wall: med(runs.map((r) => r.wallMs)), perCase: med(runs.map(perRequestMs)), rss: med(runs.map((r) => r.maxRssMb)), resultsKb, report, summary: last.summaryChars ?? NaN })
 }
 const firstScale = scalingRows[0]!
 const lastScale = scalingRows[scalingRows.length - 1]!
 for (const s of scalingRows) {
   rows.push({
     item: '6. Scaling',
-    what: `${s.cases} cases: wall ${fmt(s.wall / 1000, 2)} s, overhead per case, peak RSS, results file, comment`,
-    value: `${fmt(s.perCase, 2)} ms, ${fmt(s.rss, 0)} MB, ${fmt(s.resultsKb, 0)} KB, ${s.report} chars`,
-    target: `comment ≤ ${GITHUB_COMMENT_LIMIT} chars`,
-    met: s.report <= GITHUB_COMMENT_LIMIT,
+    what: `${s.cases} cases: wall ${fmt(s.wall / 1000, 2)} s; overhead per case, peak RSS, results file, comment, job summary`,
+    value: `${fmt(s.perCase, 2)} ms, ${fmt(s.rss, 0)} MB, ${fmt(s.resultsKb, 0)} KB, ${s.report} chars, ${s.summary} chars`,
+    target: `comment ≤ ${GITHUB_COMMENT_LIMIT} chars, summary ≤ ${SUMMARY_LIMIT} chars`,
+    met: s.report <= GITHUB_COMMENT_LIMIT && s.summary <= SUMMARY_LIMIT,
     runs: scaling[String(s.cases)]
   })
 }
@@ -438,10 +464,26 @@ const versions = {
   python: execFileSync('python3', ['--version'], { encoding: 'utf8' }).trim()
 }
 
+// A row's id is its item and its place there: the same flags give the same rows.
+const ids = rows.map((r, i) => `${r.item}#${rows.slice(0, i).filter((o) => o.item === r.item).length}`)
+interface SavedRun {
+  date: string
+  dist: string
+  rows: { id: string; what: string; value: string; met?: boolean }[]
+}
+const saved: SavedRun = { date: startedAt.toISOString(), dist, rows: rows.map((r, i) => ({ id: ids[i]!, what: r.what, value: r.value, ...(r.met === undefined ? {} : { met: r.met }) })) }
+const jsonOut = option('--json')
+if (jsonOut) await writeFile(jsonOut, `${JSON.stringify(saved, null, 2)}\n`)
+const beforePath = option('--before')
+const before = beforePath ? (JSON.parse(readFileSync(beforePath, 'utf8')) as SavedRun) : undefined
+const beforeOf = (i: number) => before?.rows.find((r) => r.id === ids[i])?.value ?? '–'
 const table = [
-  '| item | measure | value | target | met |',
-  '|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.item} | ${r.what}${r.runs ? busyNote(r.runs) : ''} | ${r.value} | ${r.target} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`)
+  `| item | measure | ${before ? 'before | ' : ''}value | target | met |`,
+  `|---|---|${before ? '---|' : ''}---|---|---|`,
+  ...rows.map(
+    (r, i) =>
+      `| ${r.item} | ${r.what}${r.runs ? busyNote(r.runs) : ''} | ${before ? `${beforeOf(i)} | ` : ''}${r.value} | ${r.target} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`
+  )
 ]
 const markdown = `# Benchmarks
 
@@ -449,7 +491,7 @@ What modelgate costs beside the model it measures, against the smallest client t
 requests and against promptfoo. Written by \`npm run bench\` (\`scripts/bench.ts\`); every figure is
 from the run below, the median of ${rounds} ${rounds === 1 ? 'run' : 'runs'}, alternated where two things are compared.
 ${smoke ? '\n**A smoke run: tiny sizes, one round. Its figures say only that the bench works.**\n' : ''}
-- **Command:** \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\`, ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${((Date.now() - startedAt.getTime()) / 60_000).toFixed(0)} min
+${option('--dist') ? `- **Bundles measured:** ${dist}\n` : ''}${before ? `- **Before:** the same bench on ${before.dist} (${before.date.slice(0, 16).replace('T', ' ')} UTC), from \`${beforePath}\`\n` : ''}- **Command:** \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\`, ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${((Date.now() - startedAt.getTime()) / 60_000).toFixed(0)} min
 - **Machine:** ${describeMachine()}; load average ${loadBefore} before, ${loadAverage()} after
 - **Versions:** modelgate ${versions.modelgate}, Node ${versions.node} (the action's node24), llama-server ${llamaVersion}, ${versions.python}${promptfoo ? `, promptfoo ${PROMPTFOO_VERSION} (pinned with its lockfile, scripts/bench/promptfoo)` : ''}
 - **Busy runs:** ${busyCount} of ${busyRuns.length} measured runs had another process take more than ${BUSY_SHARE * 100}% of the machine${busyCount ? ' (marked beside their figures)' : ''}
@@ -477,12 +519,14 @@ ${table.join('\n')}
   time from the first to the last content chunk) against the server's \`predicted_per_second\`.
 - **Start-up** (3): from spawning the process to the first bytes of its first request at the
   server, through a TCP relay; the suite has one case with code checks. "A fresh runner" gives
-  each run an empty \`NODE_COMPILE_CACHE\`; the warm figure keeps one across runs, as a
-  self-hosted runner's temporary folder does.
+  each run an empty temporary folder, where Node keeps compiled code once modelgate turns its
+  compile cache on; the warm figure keeps one across runs, as a self-hosted runner's does.
 - **Concurrency** (4): llama-server with four slots (\`-np 4\`, two threads); whole-process wall
   time of ${concurrencySuite.cases} quality-only cases at \`concurrency: 4\` over the same at \`concurrency: 1\`.
-- **Memory** (5): peak resident memory (\`getrusage\` \`ru_maxrss\`, written at exit by
-  \`scripts/bench/peak-rss.mjs\`, preloaded with \`--import\`) of the action's process.
+- **Memory** (5): peak resident memory (\`VmHWM\`, written at exit by \`scripts/bench/peak-rss.mjs\`,
+  preloaded with \`--import\`; not \`ru_maxrss\`, which Linux carries across exec from the spawning
+  process) of the action's process, and, with \`--expose-gc\`, the heap that is still live after a
+  full collection at exit: what the run really keeps, beside what V8 had not yet collected.
 - **Scaling** (6): quality-only cases on the fast model, one slot; the results file's size as
   written, and the comment as \`renderReport\` makes it (cut to GitHub's limit when longer).
 - **Busy:** \`/proc/stat\`'s busy time over a run, less the CPU time of the client, llama-server

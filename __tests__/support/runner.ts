@@ -112,7 +112,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   }
 
   const spawnedAt = performance.now()
-  const child = spawn(node24(), [...(options.nodeArgs ?? []), path.join(ROOT, options.entry ?? 'dist/index.js'), ...(options.args ?? [])], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(node24(), [...(options.nodeArgs ?? []), path.resolve(ROOT, options.entry ?? 'dist/index.js'), ...(options.args ?? [])], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   options.onStart?.(child, files)

@@ -21,6 +21,8 @@ export interface ClientRun {
   client: string
   wallMs: number
   maxRssMb: number
+  /** The heap after a full collection at exit (modelgate runs with `liveHeap`), in MB. */
+  liveHeapMb?: number
   cpuMs: number
   requests: number
   /** The server's prompt + predicted time for this client's measured requests, in ms. */
@@ -30,6 +32,8 @@ export interface ClientRun {
   foreignShare: number
   busy: boolean
   results?: RunResults
+  /** The job summary modelgate wrote, in characters. */
+  summaryChars?: number
 }
 
 export interface ServerUnderTest {
@@ -48,11 +52,18 @@ export async function serverWorkMs(baseUrl: string): Promise<number> {
   return total
 }
 
-async function peakOf(dir: string): Promise<{ maxRssMb: number; cpuMs: number }> {
+async function peakOf(dir: string): Promise<{ maxRssMb: number; cpuMs: number; liveHeapMb?: number }> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.json'))
   if (files.length === 0) throw new Error(`no peak-memory probe wrote to ${dir}: the measured process did not exit normally`)
-  const probes = await Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(dir, f), 'utf8')) as { maxRssKb: number; cpuMs: number }))
-  return { maxRssMb: Math.max(...probes.map((p) => p.maxRssKb)) / 1024, cpuMs: probes.reduce((n, p) => n + p.cpuMs, 0) }
+  const probes = await Promise.all(
+    files.map(async (f) => JSON.parse(await readFile(path.join(dir, f), 'utf8')) as { maxRssKb: number; cpuMs: number; liveHeapKb?: number })
+  )
+  const live = probes.map((p) => p.liveHeapKb).filter((v): v is number => v !== undefined)
+  return {
+    maxRssMb: Math.max(...probes.map((p) => p.maxRssKb)) / 1024,
+    cpuMs: probes.reduce((n, p) => n + p.cpuMs, 0),
+    ...(live.length ? { liveHeapMb: Math.max(...live) / 1024 } : {})
+  }
 }
 
 export function serverMsOf(results: RunResults): { ms: number; requests: number } {
@@ -65,6 +76,8 @@ export interface ModelgateRunOptions {
   concurrency?: number
   /** Measure peak memory with the probe (a few ms of start-up: off for the start-up figure). */
   probe?: boolean
+  /** Also collect the garbage at exit and say what the heap still holds (--expose-gc). */
+  liveHeap?: boolean
   entry?: string
 }
 
@@ -79,7 +92,7 @@ export async function runModelgate(server: ServerUnderTest, options: ModelgateRu
   const run = await runAction({
     workspace,
     entry: options.entry,
-    nodeArgs: options.probe === false ? [] : ['--import', PEAK_RSS_PROBE],
+    nodeArgs: options.probe === false ? [] : [...(options.liveHeap ? ['--expose-gc'] : []), '--import', PEAK_RSS_PROBE],
     env: { MODELGATE_BENCH_RSS_DIR: probeDir },
     timeoutMs: 30 * 60_000,
     inputs: {
@@ -99,7 +112,7 @@ export async function runModelgate(server: ServerUnderTest, options: ModelgateRu
   const results = JSON.parse(await readFile(resultsPath, 'utf8')) as RunResults
   if (run.exitCode !== 0 || !results.passed) throw new Error(`modelgate's run failed (exit ${run.exitCode}): ${results.reason}\n${run.stdout.slice(-2000)}`)
   const server_ = serverMsOf(results)
-  return { client: 'modelgate', wallMs: run.wallMs, ...peak, requests: server_.requests, serverMs: server_.ms, metricsMs, ...machine, results }
+  return { client: 'modelgate', wallMs: run.wallMs, ...peak, requests: server_.requests, serverMs: server_.ms, metricsMs, ...machine, results, summaryChars: run.summary.length }
 }
 
 function spawnTimed(command: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<{ wallMs: number; code: number | null; stdout: string; stderr: string }> {

@@ -19,7 +19,14 @@ if (dir) {
   process.on('exit', () => {
     try {
       const usage = process.resourceUsage()
-      writeFileSync(path.join(dir, `${process.pid}.json`), JSON.stringify({ maxRssKb: peakKb(), ruMaxRssKb: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, argv: process.argv.slice(1) }))
+      const maxRssKb = peakKb()
+      // With --expose-gc, what the heap still holds once its garbage is collected: what a run keeps.
+      globalThis.gc?.()
+      const liveHeapKb = globalThis.gc ? process.memoryUsage().heapUsed / 1024 : undefined
+      writeFileSync(
+        path.join(dir, `${process.pid}.json`),
+        JSON.stringify({ maxRssKb, liveHeapKb, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, argv: process.argv.slice(1) })
+      )
     } catch {
       // A probe never changes how the measured process ends.
     }
