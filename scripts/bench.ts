@@ -8,7 +8,8 @@
 //   npm run bench                      # everything, BENCHMARKS.md rewritten
 //   npm run bench -- --smoke           # tiny sizes, one round, no promptfoo: CI's check that it runs
 //   npm run bench -- --rounds 5 --out /tmp/b.md
-//   npm run bench -- --dist /tmp/old/dist --json /tmp/before.json   # another build, figures as JSON
+//   npm run bench -- --dist /tmp/old/dist --name "dist/ of abc1234" --json /tmp/before.json
+//                                                      # another build, its figures saved as JSON
 //   npm run bench -- --before /tmp/before.json                       # a "before" column from that run
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -337,7 +338,7 @@ for (const [label, model] of [['fast', models.good], ['slow', models.slow]] as c
   if (label === 'fast') {
     const fastAccuracy = rateDifferences(runs['1'], 2)
     notes.push(
-      `Accuracy on the fast model (concurrency-1 runs, answers of ${fmt(med(runs['1'].flatMap((r) => r.results!.cases.flatMap((c) => c.samples.map((s) => s.server?.predictedTokens ?? NaN)))), 0)} tokens decoded in a few ms, where timer jitter dominates): median ${pct(med(fastAccuracy))}, worst ${pct(worst(fastAccuracy))}. Not held to the target.`
+      `Accuracy on the fast model (concurrency-1 runs, answers of ${fmt(med(runs['1'].flatMap((r) => r.results!.cases.flatMap((c) => c.samples.map((s) => s.server?.predictedTokens ?? NaN)))), 0)} tokens decoded in about ${fmt(med(runs['1'].flatMap((r) => r.results!.cases.flatMap((c) => c.samples.map((s) => s.server?.predictedMs ?? NaN)))), 0)} ms, where a millisecond of timer jitter is several percent): median ${pct(med(fastAccuracy))}, worst ${pct(worst(fastAccuracy))}. Not held to the target.`
     )
   }
 }
@@ -464,14 +465,20 @@ const versions = {
   python: execFileSync('python3', ['--version'], { encoding: 'utf8' }).trim()
 }
 
+/** The server's median decode rate over a set of runs' samples. */
+function decodeRate(runs: ClientRun[]): number {
+  return med(runs.flatMap((r) => r.results!.cases.flatMap((c) => c.samples.map((s) => s.server?.tokensPerSecond ?? NaN))).filter(Number.isFinite))
+}
+
 // A row's id is its item and its place there: the same flags give the same rows.
 const ids = rows.map((r, i) => `${r.item}#${rows.slice(0, i).filter((o) => o.item === r.item).length}`)
 interface SavedRun {
   date: string
+  /** What was measured: --name, else the bundles' folder. */
   dist: string
   rows: { id: string; what: string; value: string; met?: boolean }[]
 }
-const saved: SavedRun = { date: startedAt.toISOString(), dist, rows: rows.map((r, i) => ({ id: ids[i]!, what: r.what, value: r.value, ...(r.met === undefined ? {} : { met: r.met }) })) }
+const saved: SavedRun = { date: startedAt.toISOString(), dist: option('--name') ?? dist, rows: rows.map((r, i) => ({ id: ids[i]!, what: r.what, value: r.value, ...(r.met === undefined ? {} : { met: r.met }) })) }
 const jsonOut = option('--json')
 if (jsonOut) await writeFile(jsonOut, `${JSON.stringify(saved, null, 2)}\n`)
 const beforePath = option('--before')
@@ -491,7 +498,7 @@ What modelgate costs beside the model it measures, against the smallest client t
 requests and against promptfoo. Written by \`npm run bench\` (\`scripts/bench.ts\`); every figure is
 from the run below, the median of ${rounds} ${rounds === 1 ? 'run' : 'runs'}, alternated where two things are compared.
 ${smoke ? '\n**A smoke run: tiny sizes, one round. Its figures say only that the bench works.**\n' : ''}
-${option('--dist') ? `- **Bundles measured:** ${dist}\n` : ''}${before ? `- **Before:** the same bench on ${before.dist} (${before.date.slice(0, 16).replace('T', ' ')} UTC), from \`${beforePath}\`\n` : ''}- **Command:** \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\`, ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${((Date.now() - startedAt.getTime()) / 60_000).toFixed(0)} min
+${option('--dist') ? `- **Bundles measured:** ${dist}\n` : ''}${before ? `- **Before:** the same bench, run on ${before.dist} (${before.date.slice(0, 16).replace('T', ' ')} UTC, saved with \`--json\`)\n` : ''}- **Command:** \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\`, ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${((Date.now() - startedAt.getTime()) / 60_000).toFixed(0)} min
 - **Machine:** ${describeMachine()}; load average ${loadBefore} before, ${loadAverage()} after
 - **Versions:** modelgate ${versions.modelgate}, Node ${versions.node} (the action's node24), llama-server ${llamaVersion}, ${versions.python}${promptfoo ? `, promptfoo ${PROMPTFOO_VERSION} (pinned with its lockfile, scripts/bench/promptfoo)` : ''}
 - **Busy runs:** ${busyCount} of ${busyRuns.length} measured runs had another process take more than ${BUSY_SHARE * 100}% of the machine${busyCount ? ' (marked beside their figures)' : ''}
@@ -502,8 +509,9 @@ ${table.join('\n')}
 
 - **The server and the models.** A real llama-server built from the llama.cpp that node-llama-cpp
   ships, serving the generated scripted models (\`scripts/gguf-writer.ts\`): the example's good
-  answer at about 1,000 tokens/s ("slow", one thread) and ten times that ("fast"), and a
-  ${fmt(textKb, 1)} KB answer for the memory figure. Started with \`--metrics\`.
+  answer (${fmt(tokens, 0)} tokens) from a "slow" model decoding at ${fmt(decodeRate(mg), 0)} tokens/s on one thread
+  and a "fast" one at ${fmt(decodeRate(scaling[String(scalingSizes[0])]!), 0)} tokens/s, and a ${fmt(textKb, 1)} KB answer for the memory
+  figure. Started with \`--metrics\`.
 - **Overhead** (1): the whole process's wall time, from spawn to exit, of the bundled action in
   connect mode (as a workflow step runs it, under Node 24), less the server's own time for the
   measured requests (\`prompt_ms\` + \`predicted_ms\` from each sample's \`timings\`, which the
