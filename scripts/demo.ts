@@ -1,11 +1,12 @@
 // `npm run demo`: the whole job on this machine, no GPU needed. It builds (or reuses) llama-server,
 // writes the example's scripted models, and runs the example suite through the bundled CLI
 // against the model that keeps the validations and the one that regressed like the hand run.
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { EXAMPLE_SUITE, writeExampleModels } from './example-models.js'
+import { llamaServerBinary } from './real-parts.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const workDir = path.join(root, '.modelgate', 'demo')
@@ -15,9 +16,7 @@ function say(text: string): void {
 }
 
 say('llama-server: building from the llama.cpp source node-llama-cpp ships (once; about 7 minutes on 2 cores)')
-const llamaServer =
-  process.env.LLAMA_SERVER ??
-  execFileSync('bash', [path.join(root, 'scripts/build-llama-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!
+const llamaServer = llamaServerBinary()
 
 say(`Writing the example's scripted models to ${path.relative(root, workDir)}/`)
 mkdirSync(workDir, { recursive: true })

@@ -17,12 +17,10 @@
 // threads on 2 cores stall badly when a third busy process appears (a hundredfold). Each batch
 // waits a while for the CPU to be quiet, records how much CPU other processes took as it ran, and
 // the rates are also given for the pairs that ran quiet.
-import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { compareSamples, needsMoreSamples, SPEED_DEFAULTS, type SpeedComparison, type SpeedVerdict } from '../src/compare/speed.js'
 import { createCliHost } from '../src/host/cli.js'
 import { replayCases, type ReplayTarget } from '../src/replay.js'
@@ -32,8 +30,8 @@ import { median } from '../src/stats.js'
 import { loadSuite, type SuiteCase } from '../src/suite/index.js'
 import { EXAMPLE_SUITE, exampleAnswer, startMeasuredServer } from './example-models.js'
 import { SLOW_MODEL_OPTIONS, writeScriptedModel, type ScriptedModelOptions } from './gguf-writer.js'
+import { llamaServerBinary } from './real-parts.js'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
 const started = Date.now()
 const elapsedMin = () => (Date.now() - started) / 60_000
 const say = (line: string) => process.stderr.write(`${line}\n`)
@@ -111,9 +109,7 @@ interface Server {
   target: ReplayTarget
 }
 
-const llamaServer =
-  process.env.LLAMA_SERVER ??
-  execFileSync('bash', [path.join(root, 'scripts/build-llama-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!
+const llamaServer = llamaServerBinary()
 const dir = await mkdtemp(path.join(os.tmpdir(), 'modelgate-speed-verdict-'))
 const script = await exampleAnswer('good')
 const suite = await loadSuite(EXAMPLE_SUITE)

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
+// The same as scripts/real-parts.ts, which the rest of the tests import: jest loads its global
+// setup outside its module mapping, where that file's `.js` import path does not resolve.
 function lastLineOf(script: string): string {
   const out = execFileSync('bash', [script], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
   return out.trim().split('\n').pop() ?? ''

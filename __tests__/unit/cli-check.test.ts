@@ -2,16 +2,15 @@
 // plain code file) and on the results file a run wrote, where it must give the run's verdict per
 // case, with the fixture server and with the real llama-server on the example's scripted models.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { EXAMPLE_DIR, EXAMPLE_SUITE, writeExampleModels, type ExampleModels } from '../../scripts/example-models.js'
 import { main } from '../../src/cli.js'
 import type { RunResults } from '../../src/results.js'
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server.js'
 import { captureCliOutput } from '../support/cli-output.js'
+import { llamaServerBinary } from '../../scripts/real-parts.js'
 
 const out = captureCliOutput()
 
@@ -186,13 +185,6 @@ describe('modelgate check, what it cannot do', () => {
   })
 })
 
-/** The cached llama-server, as the e2e global setup finds it (it builds it only on a machine that has none). */
-function llamaServerPath(): string {
-  if (process.env.LLAMA_SERVER) return process.env.LLAMA_SERVER
-  const root = fileURLToPath(new URL('../..', import.meta.url))
-  const out = execFileSync('bash', ['scripts/build-llama-server.sh'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
-  return out.trim().split('\n').pop() ?? ''
-}
 
 describe('modelgate check against a run on the real llama-server', () => {
   let models: ExampleModels
@@ -200,7 +192,7 @@ describe('modelgate check against a run on the real llama-server', () => {
 
   beforeAll(async () => {
     models = await writeExampleModels(dir)
-    llamaServer = llamaServerPath()
+    llamaServer = llamaServerBinary()
   }, 120_000)
 
   it.each([

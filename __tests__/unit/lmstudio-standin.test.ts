@@ -3,11 +3,10 @@
 // a process, and a chat answered by a real llama-server on a scripted model.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { LMStudioClient, type LLMLoadModelConfig } from '@lmstudio/sdk'
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { stripVTControlCharacters as plain } from 'node:util'
 import { SLOW_MODEL_OPTIONS, writeScriptedModel, type ScriptedModelInfo } from '../../scripts/gguf-writer.js'
 import { createCliHost } from '../../src/host/cli.js'
@@ -15,6 +14,7 @@ import { startLlamaServer } from '../../src/server/llamacpp/driver.js'
 import type { ServerSession } from '../../src/server/types.js'
 import { LLMSTER_VERSION, writeFakeLms } from '../support/lmstudio/lms.js'
 import { startLmStudioStandIn, type DownloadedModel, type LmStudioStandIn } from '../support/lmstudio/server.js'
+import { llamaServerBinary } from '../../scripts/real-parts.js'
 
 const CODER: DownloadedModel = {
   modelKey: 'qwen/qwen3-coder-30b',
@@ -32,13 +32,6 @@ let llama: ServerSession
 let scripted: ScriptedModelInfo
 let standIn: LmStudioStandIn
 
-/** The cached llama-server, as the e2e global setup finds it (it builds it only on a machine that has none). */
-function llamaServerPath(): string {
-  if (process.env.LLAMA_SERVER) return process.env.LLAMA_SERVER
-  const root = fileURLToPath(new URL('../..', import.meta.url))
-  const out = execFileSync('bash', ['scripts/build-llama-server.sh'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
-  return out.trim().split('\n').pop() ?? ''
-}
 
 beforeAll(async () => {
   workspace = await mkdtemp(path.join(os.tmpdir(), 'modelgate-lmstudio-'))
@@ -46,7 +39,7 @@ beforeAll(async () => {
   scripted = await writeScriptedModel(path.join(workspace, 'script.gguf'), { script: SCRIPT, ...SLOW_MODEL_OPTIONS })
   llama = await startLlamaServer({
     host: createCliHost(() => {}),
-    options: { llamaServerPath: llamaServerPath(), extraArgs: [] },
+    options: { llamaServerPath: llamaServerBinary(), extraArgs: [] },
     // One thread: on a busy 2-core machine two would wait on each other at every token.
     server: { settings: { 'context-length': 2048, 'cpu-threads': 1 }, extraArgs: [] },
     model: 'script.gguf',

@@ -2,11 +2,9 @@
 // several requests in flight at once, and a speed case in the same suite, whose samples run
 // alone, measures what it measures when nothing is shared (within the noise of a shared machine).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { SLOW_MODEL_OPTIONS, writeScriptedModel } from '../../scripts/gguf-writer.js'
 import { parseRunOptions } from '../../src/options.js'
 import { runPipeline } from '../../src/pipeline.js'
@@ -14,6 +12,8 @@ import type { RunResults } from '../../src/results.js'
 import { startLlamaServer } from '../../src/server/llamacpp/driver.js'
 import type { ServerSession } from '../../src/server/types.js'
 import { recordingHost, type RecordingHost } from '../support/host.js'
+import { llamaServerBinary } from '../../scripts/real-parts.js'
+import { mostInFlight } from '../support/llama-server-log.js'
 
 const SCRIPT = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ')
 const QUALITY_CASES = 12
@@ -34,13 +34,6 @@ ${Array.from({ length: QUALITY_CASES }, (_, i) => `  - id: q${i}\n    prompt: Qu
         min: 1
 `
 
-/** The cached llama-server, as the e2e global setup finds it (it builds it only on a machine that has none). */
-function llamaServerPath(): string {
-  if (process.env.LLAMA_SERVER) return process.env.LLAMA_SERVER
-  const root = fileURLToPath(new URL('../..', import.meta.url))
-  const out = execFileSync('bash', ['scripts/build-llama-server.sh'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
-  return out.trim().split('\n').pop() ?? ''
-}
 
 let workspace: string
 let server: ServerSession
@@ -54,7 +47,7 @@ beforeAll(async () => {
   serverHost = recordingHost('cli', workspace)
   server = await startLlamaServer({
     host: serverHost,
-    options: { llamaServerPath: llamaServerPath(), extraArgs: ['-np', '4'] },
+    options: { llamaServerPath: llamaServerBinary(), extraArgs: ['-np', '4'] },
     // One thread: on a busy 2-core machine two would wait on each other at every token.
     server: { settings: { 'context-length': 4096, 'cpu-threads': 1 }, extraArgs: [] },
     model: 'slow.gguf',
@@ -68,17 +61,6 @@ afterAll(() => server?.stop())
 async function replay(concurrency?: number): Promise<RunResults> {
   const values: Record<string, string> = { suite: 'suite.yml', 'base-url': server.baseUrl, ...(concurrency ? { concurrency: String(concurrency) } : {}) }
   return runPipeline(parseRunOptions((name) => values[name] ?? '', (name) => `--${name}`), recordingHost('cli', workspace))
-}
-
-/** The most tasks llama-server was processing at once, by the launch and release lines of its log. */
-function mostInFlight(log: string): number {
-  let now = 0
-  let most = 0
-  for (const line of log.split('\n')) {
-    if (/launch_slot_: .*processing task/.test(line)) most = Math.max(most, ++now)
-    else if (/release: .*stop processing/.test(line)) now--
-  }
-  return most
 }
 
 const decodeRate = (results: RunResults) => results.cases.find((c) => c.id === 'decode')!.tokensPerSecond!
