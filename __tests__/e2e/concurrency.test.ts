@@ -13,6 +13,7 @@ import type { ServerSession } from '../../src/server/types.js'
 import { startFakeGitHub, type FakeGitHub } from '../support/github-api.js'
 import { recordingHost, type RecordingHost } from '../support/host.js'
 import { pullRequestEvent, runAction } from '../support/runner.js'
+import { mostInFlight } from '../support/llama-server-log.js'
 
 const SCRIPT = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ')
 const SUITE = `name: concurrency smoke
@@ -55,17 +56,6 @@ afterAll(async () => {
   await server?.stop()
   await github?.close()
 })
-
-/** The most tasks llama-server was processing at once, by the launch and release lines of its log. */
-function mostInFlight(log: string): number {
-  let now = 0
-  let most = 0
-  for (const line of log.split('\n')) {
-    if (/launch_slot_: .*processing task/.test(line)) most = Math.max(most, ++now)
-    else if (/release: .*stop processing/.test(line)) now--
-  }
-  return most
-}
 
 const commentTagged = (tag: string) => github.comments.find((c) => c.body.includes(`tag="${tag}"`))!.body
 
