@@ -29,6 +29,7 @@ import { BUSY_SHARE, describeMachine, loadAverage } from './bench/machine.js'
 import { suiteYaml, type BenchSuite } from './bench/suites.js'
 import { exampleAnswer, startMeasuredServer, writeExampleModels } from './example-models.js'
 import { writeScriptedModel } from './gguf-writer.js'
+import { llamaServerBinary, node24Binary } from './real-parts.js'
 
 const args = process.argv.slice(2)
 const flag = (name: string) => args.includes(name)
@@ -46,12 +47,9 @@ const actionEntry = path.join(dist, 'index.js')
 const cliEntry = path.join(dist, 'cli', 'index.js')
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number of at least 1, not ${option('--rounds')}`)
 
-const lastLine = (script: string) =>
-  execFileSync('bash', [path.join(ROOT, script)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!
-const llamaServer = process.env.LLAMA_SERVER ?? lastLine('scripts/build-llama-server.sh')
-// The action runs under node24 on GitHub; the bench runs it so too.
-process.env.MODELGATE_NODE24 ??= lastLine('scripts/fetch-node24.sh')
-const node24 = process.env.MODELGATE_NODE24
+const llamaServer = llamaServerBinary()
+// The action runs under node24 on GitHub; the bench runs it so too (the runner reads it from here).
+const node24 = (process.env.MODELGATE_NODE24 = node24Binary())
 for (const bundle of [actionEntry, cliEntry]) statSync(bundle)
 
 const log = (line: string) => process.stderr.write(`${line}\n`)
@@ -112,6 +110,11 @@ const notes: string[] = []
 
 const fmt = (value: number | null | undefined, digits = 1) => (value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits))
 const med = (values: number[]) => median(values) ?? NaN
+/** Every sample of modelgate's runs, from their results files. */
+const samplesOf = (runs: ClientRun[]): SampleResult[] => runs.flatMap((r) => r.results!.cases.flatMap((c) => c.samples))
+/** The median of one of llama-server's own figures over those samples. */
+const serverMedian = (runs: ClientRun[], figure: 'predictedTokens' | 'predictedMs' | 'tokensPerSecond') =>
+  med(samplesOf(runs).map((s) => s.server?.[figure] ?? NaN).filter(Number.isFinite))
 const perRequestMs = (run: ClientRun) => (run.wallMs - run.serverMs) / run.requests
 const busyNote = (runs: ClientRun[]) => {
   const busy = runs.filter((r) => r.busy).length
@@ -192,15 +195,14 @@ rows.push(
 
 // 2. Accuracy: the client's decode rate against the server's, sample by sample.
 function rateDifferences(runs: ClientRun[], minTokens: number): number[] {
-  const samples: SampleResult[] = runs.flatMap((r) => r.results!.cases.flatMap((c) => c.samples))
-  return samples
+  return samplesOf(runs)
     .filter((s) => !s.error && (s.server?.predictedTokens ?? 0) >= minTokens && s.client.tokensPerSecond && s.server?.tokensPerSecond)
     .map((s) => s.client.tokensPerSecond! / s.server!.tokensPerSecond! - 1)
 }
 const worst = (values: number[]) => values.reduce((w, v) => (Math.abs(v) > Math.abs(w) ? v : w), 0)
 const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)}%`
 const accuracy = rateDifferences(mg, 50)
-const tokens = med(mg.flatMap((r) => r.results!.cases.flatMap((c) => c.samples.map((s) => s.server?.predictedTokens ?? NaN))))
+const tokens = serverMedian(mg, 'predictedTokens')
 rows.push(
   {
     item: '2. Accuracy',
@@ -338,7 +340,7 @@ for (const [label, model] of [['fast', models.good], ['slow', models.slow]] as c
   if (label === 'fast') {
     const fastAccuracy = rateDifferences(runs['1'], 2)
     notes.push(
-      `Accuracy on the fast model (concurrency-1 runs, answers of ${fmt(med(runs['1'].flatMap((r) => r.results!.cases.flatMap((c) => c.samples.map((s) => s.server?.predictedTokens ?? NaN)))), 0)} tokens decoded in about ${fmt(med(runs['1'].flatMap((r) => r.results!.cases.flatMap((c) => c.samples.map((s) => s.server?.predictedMs ?? NaN)))), 0)} ms, where a millisecond of timer jitter is several percent): median ${pct(med(fastAccuracy))}, worst ${pct(worst(fastAccuracy))}. Not held to the target.`
+      `Accuracy on the fast model (concurrency-1 runs, answers of ${fmt(serverMedian(runs['1'], 'predictedTokens'), 0)} tokens decoded in about ${fmt(serverMedian(runs['1'], 'predictedMs'), 0)} ms, where a millisecond of timer jitter is several percent): median ${pct(med(fastAccuracy))}, worst ${pct(worst(fastAccuracy))}. Not held to the target.`
     )
   }
 }
@@ -465,11 +467,6 @@ const versions = {
   python: execFileSync('python3', ['--version'], { encoding: 'utf8' }).trim()
 }
 
-/** The server's median decode rate over a set of runs' samples. */
-function decodeRate(runs: ClientRun[]): number {
-  return med(runs.flatMap((r) => r.results!.cases.flatMap((c) => c.samples.map((s) => s.server?.tokensPerSecond ?? NaN))).filter(Number.isFinite))
-}
-
 // A row's id is its item and its place there: the same flags give the same rows.
 const ids = rows.map((r, i) => `${r.item}#${rows.slice(0, i).filter((o) => o.item === r.item).length}`)
 interface SavedRun {
@@ -509,8 +506,8 @@ ${table.join('\n')}
 
 - **The server and the models.** A real llama-server built from the llama.cpp that node-llama-cpp
   ships, serving the generated scripted models (\`scripts/gguf-writer.ts\`): the example's good
-  answer (${fmt(tokens, 0)} tokens) from a "slow" model decoding at ${fmt(decodeRate(mg), 0)} tokens/s on one thread
-  and a "fast" one at ${fmt(decodeRate(scaling[String(scalingSizes[0])]!), 0)} tokens/s, and a ${fmt(textKb, 1)} KB answer for the memory
+  answer (${fmt(tokens, 0)} tokens) from a "slow" model decoding at ${fmt(serverMedian(mg, 'tokensPerSecond'), 0)} tokens/s on one thread
+  and a "fast" one at ${fmt(serverMedian(scaling[String(scalingSizes[0])]!, 'tokensPerSecond'), 0)} tokens/s, and a ${fmt(textKb, 1)} KB answer for the memory
   figure. Started with \`--metrics\`.
 - **Overhead** (1): the whole process's wall time, from spawn to exit, of the bundled action in
   connect mode (as a workflow step runs it, under Node 24), less the server's own time for the

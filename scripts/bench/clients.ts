@@ -3,7 +3,7 @@
 // time from spawn to exit, its peak memory and CPU time, the server's own time for its requests,
 // and whether another process took the machine meanwhile.
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -66,9 +66,22 @@ async function peakOf(dir: string): Promise<{ maxRssMb: number; cpuMs: number; l
   }
 }
 
-export function serverMsOf(results: RunResults): { ms: number; requests: number } {
+function serverMsOf(results: RunResults): { ms: number; requests: number } {
   const samples = results.cases.flatMap((c) => c.samples)
   return { ms: samples.reduce((n, s) => n + (s.server?.ttftMs ?? 0) + (s.server?.predictedMs ?? 0), 0), requests: samples.length }
+}
+
+/**
+ * Runs one client against the server and brackets it: llama-server's /metrics before and after
+ * (its work for everything the client sent), and what else took the machine meanwhile. `run`
+ * gives its own CPU time, which counts as measured work.
+ */
+async function measured<T extends { cpuMs: number }>(server: ServerUnderTest, run: () => Promise<T>): Promise<T & { metricsMs: number; foreignShare: number; busy: boolean }> {
+  const metrics0 = await serverWorkMs(server.baseUrl)
+  const watch = watchMachine(server.pid)
+  const result = await run()
+  const machine = watch.stop(result.cpuMs)
+  return { ...result, metricsMs: (await serverWorkMs(server.baseUrl)) - metrics0, ...machine }
 }
 
 export interface ModelgateRunOptions {
@@ -87,32 +100,30 @@ export async function runModelgate(server: ServerUnderTest, options: ModelgateRu
   const probeDir = path.join(workspace, '.probe')
   await mkdir(probeDir)
   await writeFile(path.join(workspace, 'suite.yml'), suiteYaml(options.suite))
-  const metrics0 = await serverWorkMs(server.baseUrl)
-  const watch = watchMachine(server.pid)
-  const run = await runAction({
-    workspace,
-    entry: options.entry,
-    nodeArgs: options.probe === false ? [] : [...(options.liveHeap ? ['--expose-gc'] : []), '--import', PEAK_RSS_PROBE],
-    env: { MODELGATE_BENCH_RSS_DIR: probeDir },
-    timeoutMs: 30 * 60_000,
-    inputs: {
-      suite: 'suite.yml',
-      'base-url': server.baseUrl,
-      baseline: 'off',
-      'github-token': '',
-      comment: 'false',
-      ...(options.concurrency ? { concurrency: String(options.concurrency) } : {})
-    }
+  const { run, metricsMs, foreignShare, busy, ...peak } = await measured(server, async () => {
+    const run = await runAction({
+      workspace,
+      entry: options.entry,
+      nodeArgs: options.probe === false ? [] : [...(options.liveHeap ? ['--expose-gc'] : []), '--import', PEAK_RSS_PROBE],
+      env: { MODELGATE_BENCH_RSS_DIR: probeDir },
+      timeoutMs: 30 * 60_000,
+      inputs: {
+        suite: 'suite.yml',
+        'base-url': server.baseUrl,
+        baseline: 'off',
+        'github-token': '',
+        comment: 'false',
+        ...(options.concurrency ? { concurrency: String(options.concurrency) } : {})
+      }
+    })
+    return { run, ...(options.probe === false ? { maxRssMb: NaN, cpuMs: 0 } : await peakOf(probeDir)) }
   })
-  const peak = options.probe === false ? { maxRssMb: NaN, cpuMs: 0 } : await peakOf(probeDir)
-  const machine = watch.stop(peak.cpuMs)
-  const metricsMs = (await serverWorkMs(server.baseUrl)) - metrics0
   const resultsPath = path.join(workspace, 'modelgate-results.json')
   if (!existsSync(resultsPath)) throw new Error(`modelgate wrote no results file (exit ${run.exitCode}):\n${run.stdout.slice(-2000)}`)
   const results = JSON.parse(await readFile(resultsPath, 'utf8')) as RunResults
   if (run.exitCode !== 0 || !results.passed) throw new Error(`modelgate's run failed (exit ${run.exitCode}): ${results.reason}\n${run.stdout.slice(-2000)}`)
   const server_ = serverMsOf(results)
-  return { client: 'modelgate', wallMs: run.wallMs, ...peak, requests: server_.requests, serverMs: server_.ms, metricsMs, ...machine, results, summaryChars: run.summary.length }
+  return { client: 'modelgate', wallMs: run.wallMs, ...peak, requests: server_.requests, serverMs: server_.ms, metricsMs, foreignShare, busy, results, summaryChars: run.summary.length }
 }
 
 function spawnTimed(command: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<{ wallMs: number; code: number | null; stdout: string; stderr: string }> {
@@ -132,14 +143,14 @@ function spawnTimed(command: string, args: string[], options: { input?: string; 
 /** The same requests through the 29-line Python streaming loop. */
 export async function runFloor(server: ServerUnderTest, suite: BenchSuite): Promise<ClientRun> {
   const bodies = requestBodies(suite, server.model)
-  const metrics0 = await serverWorkMs(server.baseUrl)
-  const watch = watchMachine(server.pid)
-  const run = await spawnTimed('python3', [path.join(here, 'floor.py'), server.baseUrl], { input: JSON.stringify(bodies) })
-  if (run.code !== 0) throw new Error(`the Python floor loop failed (exit ${run.code}): ${run.stderr.slice(-2000)}`)
-  const own = JSON.parse(run.stdout) as { answers: number; cpuMs: number; maxRssKb: number }
-  const machine = watch.stop(own.cpuMs)
-  const metricsMs = (await serverWorkMs(server.baseUrl)) - metrics0
-  return { client: 'python loop', wallMs: run.wallMs, maxRssMb: own.maxRssKb / 1024, cpuMs: own.cpuMs, requests: own.answers, serverMs: metricsMs, metricsMs, ...machine }
+  const floor = await measured(server, async () => {
+    const run = await spawnTimed('python3', [path.join(here, 'floor.py'), server.baseUrl], { input: JSON.stringify(bodies) })
+    if (run.code !== 0) throw new Error(`the Python floor loop failed (exit ${run.code}): ${run.stderr.slice(-2000)}`)
+    return { wallMs: run.wallMs, ...(JSON.parse(run.stdout) as { answers: number; cpuMs: number; maxRssKb: number }) }
+  })
+  // Its requests are all measured ones, so the server's time for them is all of /metrics'.
+  const { answers, maxRssKb, ...rest } = floor
+  return { client: 'python loop', ...rest, maxRssMb: maxRssKb / 1024, requests: answers, serverMs: floor.metricsMs }
 }
 
 /** promptfoo, installed once from its pinned lockfile into the cache, never into the project. */
@@ -148,8 +159,8 @@ export function installPromptfoo(node: string): string {
   const entry = path.join(dir, 'node_modules', 'promptfoo', 'dist', 'src', 'entrypoint.js')
   if (!existsSync(entry)) {
     process.stderr.write(`installing promptfoo ${PROMPTFOO_VERSION} into ${dir} (npm ci from scripts/bench/promptfoo)\n`)
-    execFileSync('mkdir', ['-p', dir])
-    for (const file of ['package.json', 'package-lock.json']) execFileSync('cp', [path.join(here, 'promptfoo', file), dir])
+    mkdirSync(dir, { recursive: true })
+    for (const file of ['package.json', 'package-lock.json']) copyFileSync(path.join(here, 'promptfoo', file), path.join(dir, file))
     execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] })
   }
   const version = execFileSync(node, [entry, '--version'], { encoding: 'utf8', env: promptfooEnv(dir) }).trim()
@@ -170,19 +181,17 @@ export async function runPromptfoo(server: ServerUnderTest, suite: BenchSuite, n
   await writeFile(path.join(work, 'prompt.json'), PROMPTFOO_PROMPT)
   await writeFile(path.join(work, 'promptfooconfig.json'), promptfooConfig(suite, server.baseUrl))
   const args = [entry, 'eval', '-c', 'promptfooconfig.json', '--no-cache', '-j', '1', '--repeat', String(suite.repeat), '--no-progress-bar', '--no-table', '-o', 'out.json']
-  const metrics0 = await serverWorkMs(server.baseUrl)
-  const watch = watchMachine(server.pid)
-  const run = await spawnTimed(node, ['--import', PEAK_RSS_PROBE, ...args], { cwd: work, env: { ...promptfooEnv(configDir), MODELGATE_BENCH_RSS_DIR: probeDir } })
-  const peak = await peakOf(probeDir)
-  const machine = watch.stop(peak.cpuMs)
-  const metricsMs = (await serverWorkMs(server.baseUrl)) - metrics0
+  const { run, metricsMs, foreignShare, busy, ...peak } = await measured(server, async () => {
+    const run = await spawnTimed(node, ['--import', PEAK_RSS_PROBE, ...args], { cwd: work, env: { ...promptfooEnv(configDir), MODELGATE_BENCH_RSS_DIR: probeDir } })
+    return { run, ...(await peakOf(probeDir)) }
+  })
   const out = existsSync(path.join(work, 'out.json')) ? (JSON.parse(await readFile(path.join(work, 'out.json'), 'utf8')) as { results?: { stats?: { successes?: number; failures?: number; errors?: number } } }) : undefined
   const stats = out?.results?.stats
   const expected = suite.cases * suite.repeat
   if (run.code !== 0 || stats?.successes !== expected) {
     throw new Error(`promptfoo's eval did not pass all ${expected} (exit ${run.code}, ${JSON.stringify(stats)}): ${(run.stderr + run.stdout).slice(-2000)}`)
   }
-  return { client: `promptfoo ${PROMPTFOO_VERSION}`, wallMs: run.wallMs, ...peak, requests: expected, serverMs: metricsMs, metricsMs, ...machine }
+  return { client: `promptfoo ${PROMPTFOO_VERSION}`, wallMs: run.wallMs, ...peak, requests: expected, serverMs: metricsMs, metricsMs, foreignShare, busy }
 }
 
 /** A promptfoo config folder (its database) shared by the measured runs, as on a user's machine. */

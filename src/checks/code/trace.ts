@@ -181,7 +181,6 @@ export function traceCode(code: string, units: readonly ParsedUnit[], target?: T
   const pattern = codePattern(code)
   const followedNames = new Set<string>()
 
-
   const usesOf = (name: string): { node: Node; unit: ParsedUnit }[] =>
     units.flatMap((unit) =>
       [...unit.leaves.filter(isIdentifier), ...unit.strings]
